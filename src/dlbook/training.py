@@ -1,0 +1,189 @@
+"""Training and evaluation loops, early stopping and Monte Carlo dropout."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch import nn
+
+from dlbook.models import save_checkpoint
+
+
+def seed_everything(seed: int) -> None:
+    """Seed Python, NumPy and PyTorch (CPU and any GPU) so a run repeats exactly."""
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+    if torch.cuda.is_available():
+        torch.cuda.manual_seed_all(seed)
+
+
+def get_device() -> torch.device:
+    """Return ``cuda`` when a GPU is available, else ``cpu``."""
+    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+
+
+def train_epoch(
+    model: nn.Module,
+    loader: Iterable,
+    criterion: Callable,
+    optimizer: torch.optim.Optimizer,
+    scheduler: torch.optim.lr_scheduler.LRScheduler | None = None,
+    on_step: Callable[[float], None] | None = None,
+) -> list[float]:
+    """Run one epoch of training; step ``scheduler`` after every batch; return the batch losses."""
+    device = next(model.parameters()).device
+    model.train()
+    losses = []
+    for inputs, targets in loader:
+        inputs, targets = inputs.to(device), targets.to(device)
+        optimizer.zero_grad()
+        loss = criterion(model(inputs), targets)
+        loss.backward()
+        optimizer.step()
+        if scheduler is not None:
+            scheduler.step()
+        losses.append(loss.item())
+        if on_step is not None:
+            on_step(loss.item())
+    return losses
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """Loss and accuracy averaged over every example (not over batches)."""
+
+    loss: float
+    accuracy: float
+    n_examples: int
+
+
+def evaluate(model: nn.Module, loader: Iterable, criterion: Callable) -> Evaluation:
+    """Return the per-example mean loss and accuracy of ``model`` in eval mode, without gradients."""
+    device = next(model.parameters()).device
+    was_training = model.training
+    model.eval()
+    total_loss, correct, count = 0.0, 0, 0
+    with torch.no_grad():
+        for inputs, targets in loader:
+            inputs, targets = inputs.to(device), targets.to(device)
+            outputs = model(inputs)
+            # criterion returns the batch mean, so weight it by the batch size
+            total_loss += criterion(outputs, targets).item() * len(targets)
+            correct += (outputs.argmax(dim=1) == targets).sum().item()
+            count += len(targets)
+    model.train(was_training)
+    if count == 0:
+        raise ValueError("cannot evaluate on an empty loader")
+    return Evaluation(total_loss / count, correct / count, count)
+
+
+def predict(model: nn.Module, inputs: torch.Tensor, batch_size: int = 1000) -> torch.Tensor:
+    """Return the model's outputs for ``inputs`` in eval mode, computed in batches."""
+    device = next(model.parameters()).device
+    was_training = model.training
+    model.eval()
+    with torch.no_grad():
+        outputs = [model(chunk.to(device)).cpu() for chunk in inputs.split(batch_size)]
+    model.train(was_training)
+    return torch.cat(outputs)
+
+
+class EarlyStopping:
+    """Stop when the monitored loss has not improved for ``patience`` epochs; keep the best model.
+
+    Every improvement saves a checkpoint atomically to ``path`` (``save_checkpoint``), so the best
+    model survives even if training is interrupted.
+    """
+
+    def __init__(self, patience: int, path: str | Path, min_delta: float = 0.0) -> None:
+        if patience < 1:
+            raise ValueError(f"patience must be at least 1, got {patience}")
+        self.patience = patience
+        self.path = Path(path)
+        self.min_delta = min_delta
+        self.best: float | None = None
+        self.best_epoch: int | None = None
+        self.bad_epochs = 0
+
+    def step(self, value: float, model: nn.Module, epoch: int) -> bool:
+        """Record this epoch's ``value``; checkpoint on improvement; return True when to stop."""
+        if self.best is None or value < self.best - self.min_delta:
+            self.best, self.best_epoch, self.bad_epochs = value, epoch, 0
+            save_checkpoint(model, self.path, epoch=epoch, val_loss=value)
+            return False
+        self.bad_epochs += 1
+        return self.bad_epochs >= self.patience
+
+
+@dataclass
+class History:
+    """Per-epoch training loss, validation loss and accuracy, and per-step learning rates."""
+
+    train_loss: list[float] = field(default_factory=list)
+    val_loss: list[float] = field(default_factory=list)
+    val_accuracy: list[float] = field(default_factory=list)
+    learning_rates: list[float] = field(default_factory=list)
+    stopped_epoch: int | None = None
+
+
+def fit(
+    model: nn.Module,
+    train_loader: Iterable,
+    val_loader: Iterable,
+    criterion: Callable,
+    optimizer: torch.optim.Optimizer,
+    epochs: int,
+    scheduler: torch.optim.lr_scheduler.LRScheduler | None = None,
+    early_stopping: EarlyStopping | None = None,
+    log: Callable[[str], None] | None = print,
+) -> History:
+    """Train for up to ``epochs`` epochs, validating after each; return the history."""
+    history = History()
+    for epoch in range(1, epochs + 1):
+        history.learning_rates.append(optimizer.param_groups[0]["lr"])
+        losses = train_epoch(model, train_loader, criterion, optimizer, scheduler)
+        result = evaluate(model, val_loader, criterion)
+        history.train_loss.append(sum(losses) / len(losses))
+        history.val_loss.append(result.loss)
+        history.val_accuracy.append(result.accuracy)
+        if log is not None:
+            log(
+                f"epoch {epoch:2d}  train loss {history.train_loss[-1]:.4f}  "
+                f"val loss {result.loss:.4f}  val accuracy {result.accuracy:.4f}"
+            )
+        if early_stopping is not None and early_stopping.step(result.loss, model, epoch):
+            history.stopped_epoch = epoch
+            if log is not None:
+                log(
+                    f"stopped early after epoch {epoch}: no improvement for "
+                    f"{early_stopping.patience} epochs (best epoch {early_stopping.best_epoch})"
+                )
+            break
+    return history
+
+
+def enable_mc_dropout(model: nn.Module) -> nn.Module:
+    """Put ``model`` in eval mode except its dropout layers, which keep sampling masks."""
+    model.eval()
+    for module in model.modules():
+        if isinstance(module, nn.modules.dropout._DropoutNd):
+            module.train()
+    return model
+
+
+def mc_dropout_predict(
+    model: nn.Module, inputs: torch.Tensor, n_samples: int = 100
+) -> torch.Tensor:
+    """Return ``[n_samples, batch, classes]`` probabilities from stochastic passes with dropout on."""
+    was_training = model.training
+    enable_mc_dropout(model)
+    with torch.no_grad():
+        samples = [torch.softmax(model(inputs), dim=-1) for _ in range(n_samples)]
+    model.train(was_training)
+    return torch.stack(samples)
