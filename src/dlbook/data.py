@@ -409,18 +409,26 @@ def corrupt_dir() -> Path:
     return data_dir() / CORRUPT_FOLDER
 
 
-def rotate_images(images: torch.Tensor, angles: torch.Tensor) -> torch.Tensor:
-    """Rotate each ``[N, H, W]`` image counter-clockwise by its angle in degrees (bilinear)."""
+def affine_images(
+    images: torch.Tensor, angles: torch.Tensor, shifts: torch.Tensor | None = None
+) -> torch.Tensor:
+    """Rotate each ``[N, H, W]`` (or ``[N, 1, H, W]``) image counter-clockwise by its angle in
+    degrees and shift it by a fraction of its size (``shifts`` ``[N, 2]``, x then y); bilinear."""
     theta = torch.deg2rad(angles.to(images.dtype))
     cos, sin = torch.cos(theta), torch.sin(theta)
-    zeros = torch.zeros_like(cos)
+    dx, dy = (shifts.to(images.dtype) * -2).unbind(1) if shifts is not None else (0 * cos, 0 * cos)
     # affine_grid maps output coordinates to input coordinates, so this matrix rotates the
     # content counter-clockwise on screen (y points down in image coordinates).
-    matrix = torch.stack([torch.stack([cos, -sin, zeros], 1), torch.stack([sin, cos, zeros], 1)], 1)
-    batch = images.unsqueeze(1)
+    matrix = torch.stack([torch.stack([cos, -sin, dx], 1), torch.stack([sin, cos, dy], 1)], 1)
+    batch = images if images.ndim == 4 else images.unsqueeze(1)
     grid = F.affine_grid(matrix, list(batch.shape), align_corners=False)
-    rotated = F.grid_sample(batch, grid, mode="bilinear", padding_mode="zeros", align_corners=False)
-    return rotated.squeeze(1)
+    moved = F.grid_sample(batch, grid, mode="bilinear", padding_mode="zeros", align_corners=False)
+    return moved if images.ndim == 4 else moved.squeeze(1)
+
+
+def rotate_images(images: torch.Tensor, angles: torch.Tensor) -> torch.Tensor:
+    """Rotate each ``[N, H, W]`` image counter-clockwise by its angle in degrees (bilinear)."""
+    return affine_images(images, angles)
 
 
 def corrupt_images(
