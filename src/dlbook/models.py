@@ -113,20 +113,17 @@ class SmallCNN(nn.Module):
 
 
 class CorruptMNISTNet(nn.Module):
-    """The final exercise's CNN: three conv blocks with batch norm, global pooling, dropout."""
+    """The final exercise's CNN: three conv blocks with batch norm, then dropout and one linear layer.
 
-    def __init__(self, channels: tuple[int, int, int] = (32, 64, 128), dropout: float = 0.2):
+    Each block is a 3x3 convolution, batch norm, ReLU and 2x2 max-pooling (28 -> 14 -> 7 -> 3).
+    """
+
+    def __init__(self, channels: tuple[int, int, int] = (24, 48, 96), dropout: float = 0.3):
         super().__init__()
         self.config = {"channels": list(channels), "dropout": dropout}
         c1, c2, c3 = channels
-        self.features = nn.Sequential(
-            self._block(1, c1),  # 28 -> 14
-            self._block(c1, c2),  # 14 -> 7
-            self._block(c2, c3),  # 7 -> 3
-        )
-        self.classifier = nn.Sequential(
-            nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Dropout(dropout), nn.Linear(c3, 10)
-        )
+        self.features = nn.Sequential(self._block(1, c1), self._block(c1, c2), self._block(c2, c3))
+        self.classifier = nn.Sequential(nn.Flatten(), nn.Dropout(dropout), nn.Linear(c3 * 9, 10))
 
     @staticmethod
     def _block(c_in: int, c_out: int) -> nn.Sequential:
