@@ -25,6 +25,21 @@ TITLE_CELL = re.compile(r"^# .+ \{#sec-[a-z0-9-]+\}\s*$")
 ABSOLUTE_PATH = re.compile(r"(?<![\w.])/(?:root|home|tmp|work|Users|usr/local)/")
 FENCE = re.compile(r"^\s*(```|~~~)")
 
+# Every chapter notebook opens with its title, this links cell and this provenance cell.
+NOTEBOOKS = "notebooks"  # where the rendered site serves the solved notebooks
+PRACTICE = "practice"  # and their practice editions (see dlbook.site)
+PROVENANCE_CELL = "#| echo: false\nfrom dlbook.site import provenance\n\nprovenance()"
+
+
+def chapter_header(notebook: str) -> str:
+    """Return a chapter's second cell: links to its solved and practice notebooks (HTML only)."""
+    return (
+        '::: {.content-visible when-format="html"}\n'
+        f"Download this chapter as a Jupyter notebook: [solved](../{NOTEBOOKS}/{notebook}) or "
+        f"[practice edition](../{PRACTICE}/{notebook}) (answers removed, checks kept).\n"
+        ":::"
+    )
+
 
 @dataclass(frozen=True)
 class Heading:
@@ -156,6 +171,18 @@ def _notebook_problems(name: str, nb: dict) -> tuple[list[str], list[str]]:
         or not TITLE_CELL.match(source_of(cells[0]).splitlines()[0] if source_of(cells[0]) else "")
     ):
         problems.append(f"{name}: first cell must be markdown '# Title {{#sec-slug}}'")
+    notebook = name.rsplit("/", 1)[-1]
+    if len(cells) < 3 or source_of(cells[1]) != chapter_header(notebook):
+        problems.append(f"{name}: cell 1 must be the download links, dlbook.book.chapter_header()")
+    elif (
+        cells[2]["cell_type"] != "code"
+        or source_of(cells[2]) != PROVENANCE_CELL
+        or "nbval-ignore-output" not in cell_tags(cells[2])
+    ):
+        problems.append(
+            f"{name}: cell 2 must be the provenance cell (dlbook.book.PROVENANCE_CELL, "
+            "tagged nbval-ignore-output)"
+        )
     counts = []
     for index, cell in enumerate(cells):
         where = f"{name}: cell {index}"
