@@ -170,3 +170,15 @@ def test_evaluate_missing_data(no_data, tmp_path, capsys):
     path = models.save_checkpoint(models.CorruptMNISTNet(), tmp_path / "model.pth")
     status, _, err = run(capsys, "evaluate", str(path))
     assert status == 1 and err[0].startswith("error: corrupted MNIST is missing")
+
+
+def test_progress_bar_reports_each_epoch_on_stderr(tiny_data, capsys):
+    cli.train_model(*tiny_data, cli.TrainConfig(epochs=1, batch_size=32), progress=True)
+    err = capsys.readouterr().err
+    assert "epoch 1/1" in err and "loss=" in err
+
+
+def test_augment_keeps_shapes_and_changes_pixels():
+    images = torch.rand(8, 1, 28, 28)
+    moved = cli.augment(images, torch.Generator().manual_seed(0))
+    assert moved.shape == images.shape and not torch.equal(moved, images)
