@@ -314,3 +314,9 @@ def test_write_atomically_leaves_old_file_when_writer_fails(tmp_path):
 
 def test_display_path_hides_the_machine_prefix():
     assert data.display_path(data.data_dir() / "MNIST") == "data/MNIST"
+
+
+def test_atomic_writes_get_ordinary_permissions(tmp_path):
+    target = tmp_path / "file.txt"
+    data.write_atomically(target, lambda tmp: tmp.write_text("x"))
+    assert target.stat().st_mode & 0o777 == 0o666 & ~data._umask()

@@ -213,8 +213,9 @@ def read_checkpoint(path: str | Path) -> dict[str, Any]:
     try:
         payload = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as exc:  # noqa: BLE001 - garbage input fails in many ways (KeyError too)
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise CheckpointError(f"{path} is not a readable checkpoint ({reason[:120]})") from exc
+        text = str(exc).strip()
+        reason = text.splitlines()[0].split(". ")[0].rstrip(".") if text else type(exc).__name__
+        raise CheckpointError(f"{path} is not a readable checkpoint ({reason})") from exc
     if not isinstance(payload, dict) or payload.get("format") != CHECKPOINT_FORMAT:
         raise CheckpointError(
             f"{path} is not a dlbook checkpoint (no '{CHECKPOINT_FORMAT}' marker); it may be a "
