@@ -181,7 +181,7 @@ def test_markdown_headings_skip_code_fences_and_read_labels():
     text = "# Title {#sec-a}\n```\n# not a heading\n```\n## Part {.unnumbered}\n### Sub {#sec-b}"
     assert book.markdown_headings(text) == [
         book.Heading(1, "Title", "sec-a"),
-        book.Heading(2, "Part", ""),
+        book.Heading(2, "Part", "", unnumbered=True),
         book.Heading(3, "Sub", "sec-b"),
     ]
 
@@ -197,3 +197,8 @@ def test_listed_files_walks_parts_and_appendices():
 def test_references_ignore_code_and_emails():
     text = "See @sec-x. `@sec-code` and me@sec-mail.org\n```\n@sec-fenced\n```"
     assert book.REFERENCE.findall(book._strip_code(text)) == ["sec-x"]
+
+
+def test_reference_to_unnumbered_section_is_reported(copy):
+    (copy / "index.qmd").write_text("# Preface {.unnumbered #sec-preface}\n\nSee @sec-preface.\n")
+    assert any("unnumbered section" in p for p in book.check_book(copy))

@@ -48,6 +48,7 @@ class Heading:
     level: int
     title: str
     label: str
+    unnumbered: bool = False
 
 
 def load_config(root: Path = PROJECT_ROOT) -> dict:
@@ -131,9 +132,9 @@ def markdown_headings(text: str) -> list[Heading]:
         if match:
             attrs = match.group(3) or ""
             label = LABEL.search(attrs)
-            found.append(
-                Heading(len(match.group(1)), match.group(2), label.group(1) if label else "")
-            )
+            level, title = len(match.group(1)), match.group(2)
+            unnumbered = ".unnumbered" in attrs or attrs.strip() == "-"
+            found.append(Heading(level, title, label.group(1) if label else "", unnumbered))
     return found
 
 
@@ -233,6 +234,7 @@ def check_book(root: Path = PROJECT_ROOT) -> list[str]:
     ]
 
     labels: dict[str, str] = {}
+    unnumbered: set[str] = set()
     references: list[tuple[str, str]] = []
     for name in present:
         path = root / name
@@ -244,7 +246,9 @@ def check_book(root: Path = PROJECT_ROOT) -> list[str]:
         else:
             cell_labels = re.findall(r"^#\|\s*label:\s*(\S+)", path.read_text(), re.MULTILINE)
         prose = prose_of(path)
-        defined = [h.label for h in markdown_headings(prose) if h.label] + cell_labels
+        headings = markdown_headings(prose)
+        defined = [h.label for h in headings if h.label] + cell_labels
+        unnumbered |= {h.label for h in headings if h.label and h.unnumbered}
         defined += re.findall(r"\{#((?:fig|tbl)-[A-Za-z0-9_-]+)", prose)
         for label in defined:
             if label in labels:
@@ -254,6 +258,11 @@ def check_book(root: Path = PROJECT_ROOT) -> list[str]:
     for name, ref in references:
         if ref not in labels:
             problems.append(f"{name} refers to @{ref}, which no chapter defines")
+        elif ref in unnumbered:
+            problems.append(
+                f"{name} refers to @{ref}, an unnumbered section (Quarto cannot number the "
+                "reference); use a plain link instead"
+            )
     return problems
 
 
