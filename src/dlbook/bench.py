@@ -11,6 +11,7 @@ max-pooling, dropout 0.5 and one linear layer; Adam, lr 1e-3, batch 32, 10 epoch
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -83,7 +84,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         images, targets = load_corrupt_mnist("train")
         test_images, test_targets = load_corrupt_mnist("test")
     except DataError as exc:
-        print(f"error: {exc}")
+        print(f"error: {exc}", file=sys.stderr)
         return 1
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads; training both designs…")
     results = []

@@ -36,7 +36,6 @@ def train_epoch(
     criterion: Callable,
     optimizer: torch.optim.Optimizer,
     scheduler: torch.optim.lr_scheduler.LRScheduler | None = None,
-    on_step: Callable[[float], None] | None = None,
 ) -> list[float]:
     """Run one epoch of training; step ``scheduler`` after every batch; return the batch losses."""
     device = next(model.parameters(), torch.empty(0)).device
@@ -51,8 +50,6 @@ def train_epoch(
         if scheduler is not None:
             scheduler.step()
         losses.append(loss.item())
-        if on_step is not None:
-            on_step(loss.item())
     return losses
 
 
@@ -125,12 +122,11 @@ class EarlyStopping:
 
 @dataclass
 class History:
-    """Per-epoch training loss, validation loss and accuracy, and per-step learning rates."""
+    """Per-epoch training loss, validation loss and validation accuracy."""
 
     train_loss: list[float] = field(default_factory=list)
     val_loss: list[float] = field(default_factory=list)
     val_accuracy: list[float] = field(default_factory=list)
-    learning_rates: list[float] = field(default_factory=list)
     stopped_epoch: int | None = None
 
 
@@ -148,7 +144,6 @@ def fit(
     """Train for up to ``epochs`` epochs, validating after each; return the history."""
     history = History()
     for epoch in range(1, epochs + 1):
-        history.learning_rates.append(optimizer.param_groups[0]["lr"])
         losses = train_epoch(model, train_loader, criterion, optimizer, scheduler)
         result = evaluate(model, val_loader, criterion)
         history.train_loss.append(sum(losses) / len(losses))
