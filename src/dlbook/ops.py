@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import torch
+import torch.nn.functional as F
 
 
 def pairwise_squared_distance(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
@@ -18,3 +19,25 @@ def pairwise_squared_distance(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
     a_sq = (a * a).sum(dim=1, keepdim=True)  # [N, 1]
     b_sq = (b * b).sum(dim=1).unsqueeze(0)  # [1, M]
     return (a_sq + b_sq - 2 * a @ b.T).clamp_min(0)
+
+
+def affine_images(
+    images: torch.Tensor, angles: torch.Tensor, shifts: torch.Tensor | None = None
+) -> torch.Tensor:
+    """Rotate each ``[N, H, W]`` (or ``[N, 1, H, W]``) image counter-clockwise by its angle in
+    degrees and shift it by a fraction of its size (``shifts`` ``[N, 2]``, x then y); bilinear."""
+    theta = torch.deg2rad(angles.to(images.dtype))
+    cos, sin = torch.cos(theta), torch.sin(theta)
+    dx, dy = (shifts.to(images.dtype) * -2).unbind(1) if shifts is not None else (0 * cos, 0 * cos)
+    # affine_grid maps output coordinates to input coordinates, so this matrix rotates the
+    # content counter-clockwise on screen (y points down in image coordinates).
+    matrix = torch.stack([torch.stack([cos, -sin, dx], 1), torch.stack([sin, cos, dy], 1)], 1)
+    batch = images if images.ndim == 4 else images.unsqueeze(1)
+    grid = F.affine_grid(matrix, list(batch.shape), align_corners=False)
+    moved = F.grid_sample(batch, grid, mode="bilinear", padding_mode="zeros", align_corners=False)
+    return moved if images.ndim == 4 else moved.squeeze(1)
+
+
+def rotate_images(images: torch.Tensor, angles: torch.Tensor) -> torch.Tensor:
+    """Rotate each ``[N, H, W]`` image counter-clockwise by its angle in degrees (bilinear)."""
+    return affine_images(images, angles)

@@ -1,4 +1,4 @@
-"""Training and evaluation loops, early stopping, Monte Carlo dropout and the dataset switch."""
+"""Training and validation loops: one epoch, per-example evaluation, fit with early stopping."""
 
 from __future__ import annotations
 
@@ -10,10 +10,8 @@ from pathlib import Path
 import numpy as np
 import torch
 from torch import nn
-from torch.utils.data import DataLoader
 
-from dlbook.data import DatasetSpec, dataset_spec, load_tensors
-from dlbook.models import mlp_for, save_checkpoint
+from dlbook.checkpoints import save_checkpoint
 
 
 def seed_everything(seed: int) -> None:
@@ -80,17 +78,6 @@ def evaluate(model: nn.Module, loader: Iterable, criterion: Callable) -> Evaluat
     if count == 0:
         raise ValueError("cannot evaluate on an empty loader")
     return Evaluation(total_loss / count, correct / count, count)
-
-
-def predict(model: nn.Module, inputs: torch.Tensor, batch_size: int = 1000) -> torch.Tensor:
-    """Return the model's outputs for ``inputs`` in eval mode, computed in batches."""
-    device = next(model.parameters(), torch.empty(0)).device
-    was_training = model.training
-    model.eval()
-    with torch.no_grad():
-        outputs = [model(chunk.to(device)).cpu() for chunk in inputs.split(batch_size)]
-    model.train(was_training)
-    return torch.cat(outputs)
 
 
 class EarlyStopping:
@@ -163,69 +150,3 @@ def fit(
                 )
             break
     return history
-
-
-def enable_mc_dropout(model: nn.Module) -> nn.Module:
-    """Put ``model`` in eval mode except its dropout layers, which keep sampling masks."""
-    model.eval()
-    for module in model.modules():
-        if isinstance(module, nn.modules.dropout._DropoutNd):
-            module.train()
-    return model
-
-
-def mc_dropout_predict(
-    model: nn.Module, inputs: torch.Tensor, n_samples: int = 100
-) -> torch.Tensor:
-    """Return ``[n_samples, batch, classes]`` probabilities from stochastic passes with dropout on."""
-    was_training = model.training
-    enable_mc_dropout(model)
-    with torch.no_grad():
-        samples = [torch.softmax(model(inputs), dim=-1) for _ in range(n_samples)]
-    model.train(was_training)
-    return torch.stack(samples)
-
-
-# --------------------------------------------------------------------------------------------
-# The dataset switch: one variable picks the data, the normalisation and the model's input size
-# --------------------------------------------------------------------------------------------
-
-
-@dataclass
-class DatasetRun:
-    """What :func:`train_on_dataset` returns: the dataset's spec, the trained model, its history."""
-
-    spec: DatasetSpec
-    model: nn.Module
-    history: History
-    test_accuracy: float
-
-
-def train_on_dataset(
-    dataset: str,
-    epochs: int = 3,
-    limit: int | None = 20_000,
-    seed: int = 0,
-    batch_size: int = 128,
-    lr: float = 1e-3,
-    log: Callable[[str], None] | None = None,
-) -> DatasetRun:
-    """Train an MLP sized for ``dataset`` (``mnist``, ``fashionmnist`` or ``cifar``); test it.
-
-    ``dataset_spec`` supplies the input shape, classes and normalisation, ``load_tensors`` the
-    normalised images (the first ``limit`` training images, the whole test split) and ``mlp_for``
-    a network with one input per pixel value. The test split is evaluated after every epoch.
-    """
-    spec = dataset_spec(dataset)  # an unknown name fails here, before any data is read
-    if epochs < 1:
-        raise ValueError(f"epochs must be at least 1, got {epochs}")
-    train_set = load_tensors(dataset, train=True, limit=limit)
-    test_set = load_tensors(dataset, train=False)
-    seed_everything(seed)
-    model = mlp_for(spec).to(get_device())
-    shuffle = torch.Generator().manual_seed(seed)
-    train_loader = DataLoader(train_set, batch_size=batch_size, shuffle=True, generator=shuffle)
-    test_loader = DataLoader(test_set, batch_size=1000)
-    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
-    history = fit(model, train_loader, test_loader, nn.NLLLoss(), optimizer, epochs, log=log)
-    return DatasetRun(spec, model, history, history.val_accuracy[-1])

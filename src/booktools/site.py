@@ -1,0 +1,48 @@
+"""Post-render step of the site: publishes the solved notebooks and their practice editions.
+
+Quarto books have no built-in notebook links, so ``python -m booktools.site`` (the project's
+post-render step) copies every solved chapter notebook into ``_book/notebooks/`` and writes its
+practice edition into ``_book/practice/``; the second cell of each chapter links to both.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from booktools.conventions import NOTEBOOKS, PRACTICE
+from booktools.practice import write_practice_edition
+from booktools.sources import notebook_paths
+from dlbook.files import PROJECT_ROOT
+
+
+def publish_notebooks(output_dir: Path) -> list[Path]:
+    """Copy the solved notebooks and write the practice edition into the rendered site."""
+    solved_dir = output_dir / NOTEBOOKS
+    solved_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for path in notebook_paths(PROJECT_ROOT):
+        written.append(Path(shutil.copy2(path, solved_dir / path.name)))
+    written += write_practice_edition(output_dir / PRACTICE)
+    return written
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Post-render step: publish the notebooks into Quarto's output folder."""
+    import os
+
+    output_dir = Path(os.environ.get("QUARTO_PROJECT_OUTPUT_DIR", "_book"))
+    if argv:
+        output_dir = Path(argv[0])
+    if not output_dir.is_dir():
+        print(f"error: {output_dir} is not a rendered book folder", file=sys.stderr)
+        return 1
+    written = publish_notebooks(output_dir)
+    print(f"published {len(written)} notebooks into {output_dir}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

@@ -1,0 +1,87 @@
+"""Where the project and its data live, atomic writes and checksums: every save goes through here."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import torch
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+DATA_ENV = "DLBOOK_DATA"
+
+
+def data_dir() -> Path:
+    """Return the folder datasets live in (``$DLBOOK_DATA`` or the project's ``data/``)."""
+    return Path(os.environ.get(DATA_ENV, PROJECT_ROOT / "data"))
+
+
+def display_path(path: Path) -> str:
+    """Return ``path`` relative to the project (or data) folder, for messages without user paths."""
+    for base, prefix in ((data_dir(), "data"), (PROJECT_ROOT, "")):
+        try:
+            rel = Path(path).resolve().relative_to(Path(base).resolve())
+        except ValueError:
+            continue
+        return str(Path(prefix) / rel) if prefix else str(rel)
+    return str(path)
+
+
+def sha256_of(path: Path) -> str:
+    """Return the SHA-256 hex digest of a file, read in chunks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def save_torch_atomically(obj, path: Path) -> None:
+    """``torch.save`` to ``path`` atomically; equal objects give byte-identical files."""
+    buffer = io.BytesIO()  # saving to a named file would embed the temporary file's name
+    torch.save(obj, buffer)
+    write_atomically(path, lambda tmp: tmp.write_bytes(buffer.getvalue()))
+
+
+def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
+    """Call ``write(tmp)`` on a temporary file beside ``path``, then rename it over ``path``."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        write(tmp)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp creates 0600; give the usual permissions
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _umask() -> int:
+    """Return the process's file-creation mask (reading it requires setting it)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+# Files already hashed in this process, keyed by (path, size, mtime): hashing 47 MB once is enough.
+_verified: set[tuple[str, int, int]] = set()
+
+
+def file_matches(path: Path, expected: str) -> bool:
+    """Return True when ``path`` exists and its SHA-256 equals ``expected`` (cached per process)."""
+    if not path.is_file():
+        return False
+    stat = path.stat()
+    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+    if key in _verified:
+        return True
+    if sha256_of(path) != expected:
+        return False
+    _verified.add(key)
+    return True

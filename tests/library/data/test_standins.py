@@ -1,0 +1,36 @@
+"""Tests for dlbook.data.standins: the labelled stand-in tables."""
+
+import dataclasses
+import gzip
+import hashlib
+from pathlib import Path
+
+import pytest
+import torch
+
+from dlbook import files
+from dlbook import ops
+from dlbook.data import DataError
+from dlbook.data import corrupt_mnist
+from dlbook.data import datasets
+from dlbook.data import image_folder
+from dlbook.data import provision
+from dlbook.data import raw
+from dlbook.data import standins
+from dlbook.final_exercise import data as fe_data
+
+
+def test_water_potability_stand_in_has_course_columns():
+    frame = standins.water_potability(n=200, seed=1)
+    for column in ("ph", "Sulfate", "Conductivity", "Organic_carbon", "Potability"):
+        assert column in frame.columns
+    features = frame.drop(columns="Potability")
+    assert features.min().min() >= 0 and features.max().max() <= 1
+    assert 0.2 < frame["Potability"].mean() < 0.8
+    assert frame.equals(standins.water_potability(n=200, seed=1))
+
+
+def test_salary_stand_in_shapes_and_range():
+    features, target = standins.salary_data(n=64)
+    assert features.shape == (64, 4) and target.shape == (64, 1)
+    assert 0 <= target.min() and target.max() <= 1

@@ -1,0 +1,24 @@
+"""Tests for the final exercise's bench.py (the benchmark itself is run by hand: it takes minutes)."""
+
+import torch
+
+from dlbook.final_exercise import bench
+
+
+def test_format_table_gives_ratios_to_the_reference():
+    table = bench.format_table(
+        [bench.Result("ref", 93_962, 0.98, 80.0), bench.Result("ours", 61_042, 0.99, 40.0)]
+    ).splitlines()
+    assert table[0].startswith("| design |") and len(table) == 4
+    assert table[2] == "| ref | 93,962 | 0.9800 | 80 s | 1.000 | 1.00 |"
+    assert table[3] == "| ours | 61,042 | 0.9900 | 40 s | 1.010 | 0.50 |"
+
+
+def test_reference_training_follows_the_course_recipe():
+    generator = torch.Generator().manual_seed(0)
+    images, targets = torch.rand(64, 28, 28, generator=generator), torch.randint(0, 10, (64,))
+    model, seconds = bench.run_reference(images, targets, epochs=1)
+    assert isinstance(model, bench.ReferenceCNN) and seconds > 0
+    dropout = [m for m in model.modules() if isinstance(m, torch.nn.Dropout)]
+    convs = [m for m in model.modules() if isinstance(m, torch.nn.Conv2d)]
+    assert [c.out_channels for c in convs] == [32, 64, 128] and dropout[0].p == 0.5

@@ -1,0 +1,202 @@
+"""Tests for the final exercise's main.py: training, evaluation, bad input."""
+
+import pytest
+import torch
+from torch import nn
+
+from dlbook import checkpoints, models
+from dlbook.data import DataError
+from dlbook.final_exercise import main as cli
+from dlbook.final_exercise import model as fe_model
+
+
+@pytest.fixture
+def tiny_data(monkeypatch):
+    """Replace corrupted MNIST by 64 random images so training takes a moment."""
+    generator = torch.Generator().manual_seed(0)
+    images = torch.rand(64, 28, 28, generator=generator)
+    targets = torch.randint(0, 10, (64,), generator=generator)
+    monkeypatch.setattr(cli, "load_corrupt_mnist", lambda split: (images, targets))
+    return images, targets
+
+
+@pytest.fixture
+def no_data(monkeypatch):
+    """Make corrupted MNIST missing, as on a machine where provisioning was not run."""
+
+    def missing(split):
+        raise DataError(
+            "corrupted MNIST is missing from data/corruptmnist; run `python -m dlbook.data`"
+        )
+
+    monkeypatch.setattr(cli, "load_corrupt_mnist", missing)
+
+
+def run(capsys, *argv):
+    """Run the CLI; return its exit status, stdout and stderr lines."""
+    status = cli.main(list(argv))
+    out, err = capsys.readouterr()
+    return status, out.strip().splitlines(), err.strip().splitlines()
+
+
+def test_train_writes_checkpoint_and_curve_then_evaluate_prints_accuracy(
+    tiny_data, tmp_path, capsys
+):
+    status, out, err = run(capsys, "train", "--lr", "1e-3", "--epochs", "2", "--batch-size", "16",
+                           "--out", str(tmp_path))  # fmt: skip
+    assert status == 0 and err == []
+    assert out[0] == "epoch 1/2: mean training loss " + out[0].rsplit(" ", 1)[1]
+    assert (tmp_path / "training_curve.png").read_bytes()[:4] == b"\x89PNG"
+    payload = checkpoints.read_checkpoint(tmp_path / "model.pth")
+    assert payload["architecture"] == "CorruptMNISTNet"
+    assert payload["extra"]["training"] == {"lr": 1e-3, "epochs": 2, "batch_size": 16, "seed": 0}
+    status, out, err = run(capsys, "evaluate", str(tmp_path / "model.pth"))
+    assert (
+        status == 0 and out[0].startswith("test accuracy: 0.") and out[0].endswith("/64 correct)")
+    )
+
+
+def test_training_is_reproducible(tiny_data):
+    config = cli.TrainConfig(lr=1e-3, epochs=1, batch_size=32, seed=3)
+    _, first = cli.train_model(*tiny_data, config)
+    _, second = cli.train_model(*tiny_data, config)
+    assert first == second and len(first) == 2
+
+
+def test_test_accuracy_counts_correct_predictions():
+    class Fixed(nn.Module):
+        def forward(self, x):
+            return torch.eye(10)[torch.arange(len(x)) % 10]
+
+    images, targets = torch.zeros(20, 28, 28), torch.arange(20) % 10
+    targets[:5] = 9  # the model predicts 0..4 for these five
+    assert cli.test_accuracy(Fixed(), images, targets) == pytest.approx(15 / 20)
+
+
+@pytest.mark.parametrize(
+    ("argv", "fragment"),
+    [
+        (["train", "--lr", "0"], "argument --lr: expected a number > 0, got '0'"),
+        (["train", "--lr=-1e-3"], "argument --lr: expected a number > 0"),
+        (["train", "--lr", "-0.001"], "argument --lr: expected a number > 0"),
+        (["train", "--lr", "nan"], "argument --lr: expected a number > 0"),
+        (["train", "--lr", "fast"], "argument --lr: expected a number > 0, got 'fast'"),
+        (["train", "--epochs", "0"], "argument --epochs: expected a whole number >= 1, got '0'"),
+        (["train", "--batch-size", "2.5"], "argument --batch-size: expected a whole number >= 1"),
+        (["train", "--seed", "-1"], "argument --seed: expected a whole number >= 0"),
+        (["train", "--learning-rate", "1"], "unrecognized arguments: --learning-rate 1"),
+        (["fit"], "invalid choice: 'fit'"),
+        ([], "the following arguments are required"),
+        (["evaluate"], "the following arguments are required: checkpoint"),
+    ],
+)
+def test_bad_arguments_give_one_line_and_exit_2(argv, fragment, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(argv)
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and fragment in err[0] and err[0].endswith("(see --help)")
+
+
+def test_help_lists_both_commands_and_options(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(["--help"])
+    assert exit_info.value.code == 0
+    assert "train" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        cli.main(["train", "--help"])
+    out = capsys.readouterr().out
+    assert "--lr" in out and "--epochs" in out and "--batch-size" in out and "--out" in out
+
+
+def test_missing_data_is_one_line_and_keeps_earlier_checkpoint(no_data, tmp_path, capsys):
+    earlier = tmp_path / "model.pth"
+    earlier.write_bytes(b"an earlier run")
+    status, out, err = run(capsys, "train", "--out", str(tmp_path))
+    assert status == 1 and err == [
+        "error: corrupted MNIST is missing from data/corruptmnist; run `python -m dlbook.data`"
+    ]
+    assert earlier.read_bytes() == b"an earlier run"
+
+
+def test_interrupted_run_saves_nothing(tiny_data, tmp_path, capsys, monkeypatch):
+    earlier = tmp_path / "model.pth"
+    earlier.write_bytes(b"an earlier run")
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "train_model", interrupted)
+    status, _, err = run(capsys, "train", "--out", str(tmp_path))
+    assert status == 130 and err == ["error: interrupted; nothing was saved"]
+    assert earlier.read_bytes() == b"an earlier run"
+    assert not (tmp_path / "training_curve.png").exists()
+
+
+def test_out_that_is_a_file_is_refused(tiny_data, tmp_path, capsys):
+    target = tmp_path / "taken"
+    target.write_text("x")
+    status, _, err = run(capsys, "train", "--out", str(target))
+    assert status == 1 and "exists and is not a folder" in err[0]
+
+
+def test_evaluate_missing_checkpoint(tiny_data, tmp_path, capsys):
+    status, _, err = run(capsys, "evaluate", str(tmp_path / "nope.pth"))
+    assert status == 1 and err == [f"error: no checkpoint at {tmp_path / 'nope.pth'}"]
+
+
+def test_evaluate_truncated_checkpoint(tiny_data, tmp_path, capsys):
+    path = checkpoints.save_checkpoint(fe_model.CorruptMNISTNet(), tmp_path / "model.pth")
+    path.write_bytes(path.read_bytes()[:500])
+    status, _, err = run(capsys, "evaluate", str(path))
+    assert status == 1 and len(err) == 1 and "is not a readable checkpoint" in err[0]
+
+
+def test_evaluate_foreign_architecture(tiny_data, tmp_path, capsys):
+    path = checkpoints.save_checkpoint(models.SmallCNN(), tmp_path / "other.pth")
+    status, _, err = run(capsys, "evaluate", str(path))
+    assert status == 1 and err == [
+        f"error: {path} holds a SmallCNN, not the CorruptMNISTNet this command needs"
+    ]
+
+
+def test_evaluate_non_checkpoint_file(tiny_data, tmp_path, capsys):
+    path = tmp_path / "weights.pth"
+    torch.save(fe_model.CorruptMNISTNet().state_dict(), path)
+    status, _, err = run(capsys, "evaluate", str(path))
+    assert status == 1 and len(err) == 1 and "not a dlbook checkpoint" in err[0]
+
+
+def test_evaluate_missing_data(no_data, tmp_path, capsys):
+    path = checkpoints.save_checkpoint(fe_model.CorruptMNISTNet(), tmp_path / "model.pth")
+    status, _, err = run(capsys, "evaluate", str(path))
+    assert status == 1 and err[0].startswith("error: corrupted MNIST is missing")
+
+
+def test_progress_bar_reports_each_epoch_on_stderr(tiny_data, capsys):
+    cli.train_model(*tiny_data, cli.TrainConfig(epochs=1, batch_size=32), progress=True)
+    err = capsys.readouterr().err
+    assert "epoch 1/1" in err and "loss=" in err
+
+
+def test_augment_keeps_shapes_and_changes_pixels():
+    images = torch.rand(8, 1, 28, 28)
+    moved = cli.augment(images, torch.Generator().manual_seed(0))
+    assert moved.shape == images.shape and not torch.equal(moved, images)
+
+
+def test_main_runs_as_a_script_from_its_own_folder():
+    """The course's way: `python main.py ...` from the folder that holds the three files."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    folder = Path(cli.__file__).parent
+    result = subprocess.run(
+        [sys.executable, "main.py", "train", "--lr", "0"],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip().endswith("expected a number > 0, got '0' (see --help)")

@@ -1,0 +1,89 @@
+"""Tests for dlbook.checkpoints: round trips, safe loading, every kind of bad file."""
+
+import pytest
+import torch
+from torch import nn
+
+from dlbook import checkpoints, models
+from dlbook.final_exercise import model as fe_model
+
+
+def test_checkpoint_round_trip_rebuilds_architecture(tmp_path):
+    net = models.FCNetwork(20, 3, [8, 4], drop_p=0.1)
+    path = checkpoints.save_checkpoint(net, tmp_path / "net.pth", epoch=3)
+    loaded = checkpoints.load_checkpoint(path)
+    assert isinstance(loaded, models.FCNetwork) and loaded.config == net.config
+    for a, b in zip(net.state_dict().values(), loaded.state_dict().values()):
+        assert torch.equal(a, b)
+    assert checkpoints.read_checkpoint(path)["extra"] == {"epoch": 3}
+
+
+def test_checkpoint_is_byte_identical_for_same_model(tmp_path):
+    torch.manual_seed(0)
+    net = models.SmallCNN()
+    checkpoints.save_checkpoint(net, tmp_path / "a.pth")
+    checkpoints.save_checkpoint(net, tmp_path / "b.pth")
+    assert (tmp_path / "a.pth").read_bytes() == (tmp_path / "b.pth").read_bytes()
+
+
+def test_unregistered_model_cannot_be_checkpointed(tmp_path):
+    with pytest.raises(checkpoints.CheckpointError, match="not a registered architecture"):
+        checkpoints.save_checkpoint(nn.Linear(2, 2), tmp_path / "x.pth")
+    assert not (tmp_path / "x.pth").exists()
+
+
+def test_missing_checkpoint(tmp_path):
+    with pytest.raises(checkpoints.CheckpointError, match="no checkpoint at"):
+        checkpoints.load_checkpoint(tmp_path / "nope.pth")
+
+
+def test_truncated_checkpoint(tmp_path):
+    path = checkpoints.save_checkpoint(models.SmallCNN(), tmp_path / "cut.pth")
+    path.write_bytes(path.read_bytes()[:200])
+    with pytest.raises(checkpoints.CheckpointError, match="not a readable checkpoint"):
+        checkpoints.load_checkpoint(path)
+
+
+def test_text_file_is_not_a_checkpoint(tmp_path):
+    path = tmp_path / "notes.pth"
+    path.write_text("hello")
+    with pytest.raises(checkpoints.CheckpointError, match="not a readable checkpoint"):
+        checkpoints.load_checkpoint(path)
+
+
+def test_bare_state_dict_is_foreign(tmp_path):
+    path = tmp_path / "bare.pth"
+    torch.save(nn.Linear(2, 2).state_dict(), path)
+    with pytest.raises(checkpoints.CheckpointError, match="not a dlbook checkpoint"):
+        checkpoints.load_checkpoint(path)
+
+
+def test_pickled_object_is_refused_by_weights_only(tmp_path):
+    path = tmp_path / "object.pth"
+    torch.save({"format": checkpoints.CHECKPOINT_FORMAT, "model": nn.Linear(2, 2)}, path)
+    with pytest.raises(checkpoints.CheckpointError, match="not a readable checkpoint"):
+        checkpoints.load_checkpoint(path)
+
+
+def test_wrong_architecture_is_reported(tmp_path):
+    path = checkpoints.save_checkpoint(models.SmallCNN(), tmp_path / "cnn.pth")
+    with pytest.raises(
+        checkpoints.CheckpointError, match="holds a SmallCNN, not the CorruptMNISTNet"
+    ):
+        checkpoints.load_checkpoint(path, expect=fe_model.CorruptMNISTNet)
+
+
+def test_mismatched_weights_are_reported(tmp_path):
+    path = checkpoints.save_checkpoint(models.FCNetwork(10, 2, [4]), tmp_path / "fc.pth")
+    payload = checkpoints.read_checkpoint(path)
+    payload["config"]["hidden_layers"] = [5]
+    torch.save(payload, path)
+    with pytest.raises(checkpoints.CheckpointError, match="does not fit FCNetwork"):
+        checkpoints.load_checkpoint(path)
+
+
+def test_unknown_architecture_is_reported(tmp_path):
+    path = tmp_path / "alien.pth"
+    torch.save({"format": checkpoints.CHECKPOINT_FORMAT, "architecture": "Alien"}, path)
+    with pytest.raises(checkpoints.CheckpointError, match="unknown architecture 'Alien'"):
+        checkpoints.load_checkpoint(path)

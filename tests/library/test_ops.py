@@ -1,0 +1,37 @@
+"""Tests for dlbook.ops.pairwise_squared_distance."""
+
+import pytest
+import torch
+
+from dlbook import ops
+from dlbook.ops import pairwise_squared_distance
+
+
+@pytest.mark.parametrize(
+    ("n", "m", "d"), [(5, 7, 3), (4, 4, 1), (0, 6, 2), (3, 0, 5), (50, 20, 64)]
+)
+def test_matches_cdist_squared(n, m, d):
+    generator = torch.Generator().manual_seed(n * 100 + m * 10 + d)
+    a = torch.randn(n, d, generator=generator, dtype=torch.float64)
+    b = torch.randn(m, d, generator=generator, dtype=torch.float64)
+    result = pairwise_squared_distance(a, b)
+    assert result.shape == (n, m)
+    assert torch.allclose(result, torch.cdist(a, b) ** 2)
+
+
+def test_identical_points_give_exactly_zero_not_negative():
+    a = torch.randn(10, 3) * 1e3
+    assert (pairwise_squared_distance(a, a).diagonal() >= 0).all()
+
+
+def test_mismatched_dimensions_are_rejected():
+    with pytest.raises(ValueError, match=r"\(2, 3\) and \(2, 4\)"):
+        pairwise_squared_distance(torch.zeros(2, 3), torch.zeros(2, 4))
+
+
+def test_rotation_turns_counter_clockwise():
+    image = torch.zeros(1, 29, 29)
+    image[0, 14, 20:27] = 1  # a bar pointing right of the centre
+    turned = ops.rotate_images(image, torch.tensor([90.0]))
+    row, col = divmod(int(turned[0].argmax()), 29)
+    assert row < 14 and abs(col - 14) <= 1  # now it points up

@@ -1,0 +1,35 @@
+"""Tests for dlbook.plots: the book's figures."""
+
+import matplotlib.pyplot as plt
+import torch
+
+from dlbook import plots
+
+
+def test_plot_errors_shows_only_mistakes(monkeypatch, capsys):
+    monkeypatch.setattr(plt, "show", lambda: None)
+    images = torch.rand(5, 1, 8, 8)
+    labels = torch.tensor([0, 1, 2, 0, 1])
+    fig = plots.plot_errors(images, labels, torch.tensor([0, 2, 2, 1, 1]), ["a", "b", "c"])
+    assert len(fig.axes) == 2
+    assert plots.plot_errors(images, labels, labels, ["a", "b", "c"]) is None
+    assert "no errors" in capsys.readouterr().out
+
+
+def test_show_images_titles_each_image_with_its_label():
+    fig = plots.show_images(torch.rand(10, 1, 28, 28), torch.arange(10), ncols=5, title="grid")
+    assert len(fig.axes) == 10 and fig.axes[3].get_title() == "3"
+
+
+def test_plot_curves_marks_and_labels():
+    fig = plots.plot_curves(
+        {"train": [3, 2, 1], "val": [3, 2.5, 2.6]}, marks={"stop": 3}, title="t"
+    )
+    ax = fig.axes[0]
+    assert ax.get_xlabel() == "epoch" and len(ax.get_lines()) == 3
+
+
+def test_save_training_curve_writes_png(tmp_path):
+    path = tmp_path / "curve.png"
+    plots.save_training_curve([1.0, 0.5, 0.25], path)
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -1,0 +1,31 @@
+"""Tests for booktools.execute: executing a notebook in place."""
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_notebook
+
+from booktools import execute
+
+
+def test_execute_notebook_numbers_cells_in_order(tmp_path):
+    path = tmp_path / "nb.ipynb"
+    nbformat.write(
+        new_notebook(cells=[new_code_cell("x = 2"), new_code_cell("print(x * 21)")]), path
+    )
+    assert execute.main([str(path)]) == 0
+    nb = nbformat.read(path, as_version=4)
+    assert [c.execution_count for c in nb.cells] == [1, 2]
+    assert nb.cells[1].outputs[0]["text"] == "42\n"
+    assert nb.metadata["kernelspec"]["name"] == "python3"
+
+
+def test_failing_cell_gives_one_line_and_nonzero_exit(tmp_path, capsys):
+    path = tmp_path / "bad.ipynb"
+    nbformat.write(new_notebook(cells=[new_code_cell("1 / 0")]), path)
+    assert execute.main([str(path)]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "ZeroDivisionError" in err[0]
+
+
+def test_non_notebook_argument_is_rejected(tmp_path, capsys):
+    assert execute.main([str(tmp_path / "missing.ipynb")]) == 2
+    assert "is not a notebook file" in capsys.readouterr().err

@@ -1,0 +1,142 @@
+"""Tests for the practice edition (booktools.practice): no answers, checks kept, checks fail."""
+
+import ast
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from booktools import practice
+from booktools.sources import cell_tags, notebook_paths, source_of
+from dlbook.files import PROJECT_ROOT
+
+CHAPTERS = notebook_paths(PROJECT_ROOT)
+PART_ONE = [p for p in CHAPTERS if p.name[:2] in {"01", "02", "03", "04"}]
+
+
+@pytest.fixture(scope="module")
+def edition(tmp_path_factory):
+    out = tmp_path_factory.mktemp("practice")
+    practice.main([str(out)])
+    return {p.name: nbformat.read(p, as_version=4) for p in sorted(out.glob("*.ipynb"))}
+
+
+def test_every_chapter_has_a_valid_practice_notebook(edition):
+    assert sorted(edition) == [p.name for p in CHAPTERS]
+    for nb in edition.values():
+        nbformat.validate(nb)
+
+
+def test_practice_notebooks_hold_no_answer_code_and_no_outputs(edition):
+    for name, nb in edition.items():
+        answers = [c for c in nb.cells if "answer" in cell_tags(c)]
+        assert answers, f"{name} has no answer cells"
+        for cell in answers:
+            code = [
+                line for line in source_of(cell).splitlines()
+                if line.strip() and not line.lstrip().startswith("#")
+            ]  # fmt: skip
+            assert code == [], f"{name}: an answer cell still holds code"
+        for cell in nb.cells:
+            if cell.cell_type == "code":
+                assert cell.outputs == [] and cell.execution_count is None
+
+
+def test_checks_are_kept_and_visible(edition):
+    for name, nb in edition.items():
+        solved = nbformat.read(PROJECT_ROOT / "chapters" / name, as_version=4)
+        n_checks = sum("check" in cell_tags(c) for c in solved.cells)
+        checks = [c for c in nb.cells if "check" in cell_tags(c)]
+        assert len(checks) == n_checks > 0
+        assert all("#| include: false" not in source_of(c) for c in checks)
+
+
+def assigned_names(source: str) -> set[str]:
+    """Return the names a cell binds at top level (assignments, imports, defs, loop targets)."""
+    names = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            names |= {(a.asname or a.name).split(".")[0] for a in node.names}
+    return names
+
+
+def used_names(source: str) -> set[str]:
+    """Return the names a cell reads."""
+    return {
+        n.id
+        for n in ast.walk(ast.parse(source))
+        if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
+    }
+
+
+def _base_name(node: ast.AST) -> str | None:
+    """Return the variable at the root of ``a.b[c].d`` (or None)."""
+    while isinstance(node, (ast.Attribute, ast.Subscript)):
+        node = node.value
+    return node.id if isinstance(node, ast.Name) else None
+
+
+def changed_names(source: str) -> set[str]:
+    """Return the names a cell binds or changes in place (``m.w = …``, ``m[0] -= …``, ``m.f()``)."""
+    names = assigned_names(source)
+    for node in ast.walk(ast.parse(source)):
+        targets = []
+        if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            targets = [node.func.value]
+        names |= {name for t in targets if (name := _base_name(t))}
+    return names
+
+
+def checks_without_answer(chapter) -> list[str]:
+    """Return the sources of check cells that would still pass with their answers emptied.
+
+    A name is tainted when an answer cell binds or changes it, or when a later cell computes it
+    from tainted names (with the answer gone, that cell fails or computes something else). A
+    check is sound when it reads a tainted name.
+    """
+    tainted: set[str] = set()
+    loose = []
+    for cell in nbformat.read(chapter, as_version=4).cells:
+        if cell.cell_type != "code":
+            continue
+        source = source_of(cell)
+        tags = cell_tags(cell)
+        if "answer" in tags:
+            tainted |= changed_names(source)
+        elif "check" in tags:
+            if not used_names(source) & tainted:
+                loose.append(source)
+            tainted = set()
+        elif used_names(source) & tainted:
+            tainted |= changed_names(source)
+    return loose
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.name)
+def test_each_check_depends_on_its_answer(chapter):
+    """Every check reads something its answer made, so an empty answer fails it.
+
+    Hidden cells that assert claims of the prose (not an answer) carry no ``check`` tag.
+    """
+    loose = checks_without_answer(chapter)
+    assert not loose, f"{chapter.name}: checks that do not depend on an answer:\n" + "\n***\n".join(
+        s[:300] for s in loose
+    )
+
+
+@pytest.mark.parametrize("chapter", PART_ONE, ids=lambda p: p.name)
+def test_checks_really_fail_on_empty_answers(chapter, edition):
+    """Run a Part I practice notebook: every check cell raises, every other cell is untouched."""
+    nb = edition[chapter.name]
+    NotebookClient(nb, kernel_name="python3", allow_errors=True, timeout=300,
+                   resources={"metadata": {"path": str(chapter.parent)}}).execute()  # fmt: skip
+    for cell in nb.cells:
+        if "check" in cell_tags(cell):
+            errors = [o for o in cell.outputs if o.output_type == "error"]
+            assert errors, f"{chapter.name}: a check passed with an empty answer"
