@@ -22,3 +22,11 @@ def test_reference_training_follows_the_course_recipe():
     dropout = [m for m in model.modules() if isinstance(m, torch.nn.Dropout)]
     convs = [m for m in model.modules() if isinstance(m, torch.nn.Conv2d)]
     assert [c.out_channels for c in convs] == [32, 64, 128] and dropout[0].p == 0.5
+
+
+def test_results_round_trip_through_the_json_file(tmp_path):
+    results = [bench.Result("ref", 93_962, 0.98, 80.5), bench.Result("ours", 29_130, 0.991, 40.25)]
+    bench.save_results(results, tmp_path / "bench.json")
+    assert bench.load_results(tmp_path / "bench.json") == results
+    record = (tmp_path / "bench.json").read_text()
+    assert '"torch": "2.' in record and str(tmp_path) not in record
