@@ -6,6 +6,8 @@ of the default `pytest` run (see norecursedirs in pyproject.toml): run `pytest t
 
 from __future__ import annotations
 
+import html
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -25,10 +27,10 @@ def book_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
-def pdf_path(book_dir: Path) -> Path:
+def pdf_path() -> Path:
     """The book's PDF, named by book.output-file in _quarto.yml."""
     name = book.load_config()["book"]["output-file"] + ".pdf"
-    path = book_dir / name
+    path = BOOK_DIR / name
     if not path.is_file():
         pytest.fail(f"{path} is missing: run `bash .ci/render` (HTML and PDF) first")
     return path
@@ -44,3 +46,22 @@ def pdf_pages(pdf_path: Path) -> list[str]:
     )
     pages = result.stdout.split("\f")
     return pages[:-1] if pages and not pages[-1].strip() else pages
+
+
+@pytest.fixture(scope="session")
+def pdf_words(pdf_path: Path) -> list[tuple[float, list[tuple[float, float, float, float, str]]]]:
+    """Every page of the PDF as (width, words), each word (x_min, y_min, x_max, y_max, text)."""
+    if shutil.which("pdftotext") is None:
+        pytest.fail("pdftotext is missing: install poppler-utils (apt-get install poppler-utils)")
+    result = subprocess.run(
+        ["pdftotext", "-bbox", str(pdf_path), "-"], capture_output=True, text=True, check=True
+    )
+    pages = []
+    for page in result.stdout.split("<page ")[1:]:
+        words = re.findall(
+            r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>',
+            page,
+        )
+        width = float(re.search(r'width="([\d.]+)"', page).group(1))
+        pages.append((width, [(*map(float, w[:4]), html.unescape(w[4])) for w in words]))
+    return pages

@@ -80,3 +80,20 @@ def test_references_print_section_and_chapter_numbers(pdf_pages):
     index = " ".join(" ".join(pdf_pages[first:last]).split())
     answers = re.findall(r"\bSection \d+(?:\.\d+)+\b", index)
     assert len(answers) == len(collect_exercises())
+
+
+def test_no_text_runs_off_the_page_or_into_other_text(pdf_words):
+    problems = []
+    for number, (width, words) in enumerate(pdf_words, start=1):
+        problems += [
+            f"page {number}: {w[4]!r} runs off the page" for w in words if w[2] > width - 20
+        ]
+        lines: dict[int, list] = {}
+        for word in words:
+            lines.setdefault(round(word[3]), []).append(word)
+        for line in lines.values():
+            line.sort()
+            for left, right in zip(line, line[1:]):
+                if right[0] < left[2] - 1:  # the next word starts inside this one
+                    problems.append(f"page {number}: {left[4]!r} and {right[4]!r} overlap")
+    assert problems == []
