@@ -1,8 +1,9 @@
-"""Post-render step of the site: publishes the solved notebooks and their practice editions.
+"""Pre-render step of the site: publishes the solved notebooks and their practice editions.
 
 Quarto books have no built-in notebook links, so ``python -m booktools.site`` (the project's
-post-render step) copies every solved chapter notebook into ``_book/notebooks/`` and writes its
-practice edition into ``_book/practice/``; the second cell of each chapter links to both.
+pre-render step) copies every solved chapter notebook into ``_book/notebooks/`` and writes its
+practice edition into ``_book/practice/``; the second cell of each chapter links to both. It runs
+before the pages are rendered so that Quarto finds the link targets when it checks every link.
 """
 
 from __future__ import annotations
@@ -30,12 +31,16 @@ def publish_notebooks(output_dir: Path) -> list[Path]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Post-render step: publish the notebooks into Quarto's output folder."""
+    """Pre-render step: publish the notebooks into Quarto's output folder."""
     import os
 
-    output_dir = Path(os.environ.get("QUARTO_PROJECT_OUTPUT_DIR", "_book"))
+    quarto_output = os.environ.get("QUARTO_PROJECT_OUTPUT_DIR")
+    output_dir = Path(quarto_output or "_book")
     if argv:
         output_dir = Path(argv[0])
+    elif quarto_output:
+        # Quarto names the folder it is about to fill; a full render has just emptied it
+        output_dir.mkdir(parents=True, exist_ok=True)
     if not output_dir.is_dir():
         print(f"error: {output_dir} is not a rendered book folder", file=sys.stderr)
         return 1
