@@ -13,6 +13,8 @@ from pathlib import Path
 
 import nbformat
 
+from dlbook.files import write_atomically
+
 KERNELSPEC = {"name": "python3", "display_name": "Python 3", "language": "python"}
 
 
@@ -37,7 +39,8 @@ def execute_notebook(path: Path, timeout: int = 600) -> float:
         cell.metadata.pop("execution", None)
     nb.metadata.pop("widgets", None)
     nbformat.validate(nb)
-    nbformat.write(nb, path)
+    text = nbformat.writes(nb) + "\n"
+    write_atomically(path, lambda tmp: tmp.write_text(text))  # Ctrl-C leaves the old notebook
     return seconds
 
 
@@ -50,12 +53,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("notebooks", nargs="+", type=Path)
     parser.add_argument("--timeout", type=int, default=600, help="seconds allowed per cell")
     args = parser.parse_args(argv)
-    for path in args.notebooks:
+    done: list[Path] = []
+    try:
+        return _execute_all(args.notebooks, args.timeout, done)
+    except KeyboardInterrupt:
+        current = args.notebooks[min(len(done), len(args.notebooks) - 1)]
+        print(
+            f"error: interrupted; {current} is unchanged ({len(done)} notebook(s) before it were "
+            "executed and saved)"
+            if len(done) < len(args.notebooks)
+            else "error: interrupted after every notebook was executed and saved",
+            file=sys.stderr,
+        )
+        return 130
+
+
+def _execute_all(notebooks: Sequence[Path], timeout: int, done: list[Path]) -> int:
+    """Execute ``notebooks`` in order, appending each saved one to ``done``; return the status."""
+    if timeout < 1:
+        print(f"error: --timeout must be at least 1 second, not {timeout}", file=sys.stderr)
+        return 2
+    for path in notebooks:
         if not path.is_file() or path.suffix != ".ipynb":
             print(f"error: {path} is not a notebook file", file=sys.stderr)
             return 2
         try:
-            seconds = execute_notebook(path, args.timeout)
+            seconds = execute_notebook(path, timeout)
         except Exception as exc:  # noqa: BLE001 - report any cell failure in one line
             first = str(exc).strip().splitlines()
             print(
@@ -63,7 +86,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 file=sys.stderr,
             )
             return 1
-        print(f"{path}: executed in {seconds:.1f} s")
+        print(f"{path}: executed in {seconds:.1f} s", flush=True)
+        done.append(path)
     return 0
 
 

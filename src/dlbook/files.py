@@ -176,6 +176,11 @@ def finish_pending_writes(folder: Path) -> list[str]:
     return finished
 
 
+def usual_folder_mode() -> int:
+    """Return the mode ``mkdir`` gives a new folder under the current umask."""
+    return 0o777 & ~_umask()
+
+
 def _umask() -> int:
     """Return the process's file-creation mask (reading it requires setting it)."""
     mask = os.umask(0o022)

@@ -33,9 +33,7 @@ class RunInterrupted(RunError):
 def check_finite_loss(value: float, step: int, epoch: int) -> None:
     """Raise :class:`Diverged` when a training loss is NaN or infinite."""
     if not math.isfinite(value):
-        raise Diverged(
-            f"training diverged: the loss became {value} at step {step} (epoch {epoch})"
-        )
+        raise Diverged(f"training diverged: the loss became {value} at step {step} (epoch {epoch})")
 
 
 def check_batch_size(batch_size: int, n_examples: int) -> None:
