@@ -78,37 +78,33 @@ def test_save_writes_both_files_and_reports_it(tmp_path):
     assert "holds this run's model.pth and training_curve.png" in run.outcome()
 
 
-def test_failed_writer_keeps_the_old_pair_and_leaves_no_debris(tmp_path):
-    folder = tmp_path / "run"
+def save_over_old_pair(folder, failure):
+    """Save an "old" pair, then a "new" one whose curve writer raises ``failure``."""
     with runs.RunFolder(folder, NAMES) as run:
         run.save(text_writers("old"))
     writers = text_writers("new")
 
     def broken(path):
         path.write_text("half")
-        raise OSError(28, "No space left on device")
+        raise failure
 
     writers[NAMES[1]] = broken
+    with runs.RunFolder(folder, NAMES) as run:
+        run.save(writers)
+
+
+def test_failed_writer_keeps_the_old_pair_and_leaves_no_debris(tmp_path):
+    folder = tmp_path / "run"
     with pytest.raises(runs.RunError, match="No space left on device.*keeps the earlier"):
-        with runs.RunFolder(folder, NAMES) as run:
-            run.save(writers)
+        save_over_old_pair(folder, OSError(28, "No space left on device"))
     assert pair(folder) == ("old", "old")
     assert sorted(p.name for p in folder.iterdir()) == [runs.LOCK_NAME, *NAMES]
 
 
 def test_interrupt_before_commit_keeps_old_pair_and_says_so(tmp_path):
     folder = tmp_path / "run"
-    with runs.RunFolder(folder, NAMES) as run:
-        run.save(text_writers("old"))
-    writers = text_writers("new")
-
-    def interrupted(path):
-        raise KeyboardInterrupt
-
-    writers[NAMES[1]] = interrupted
     with pytest.raises(runs.RunInterrupted, match="nothing was saved, .* keeps the earlier"):
-        with runs.RunFolder(folder, NAMES) as run:
-            run.save(writers)
+        save_over_old_pair(folder, KeyboardInterrupt())
     assert pair(folder) == ("old", "old")
 
 
