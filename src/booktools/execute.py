@@ -6,6 +6,7 @@ Usage: ``python -m booktools.execute chapters/01-pytorch-basics.ipynb [more.ipyn
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import time
 from collections.abc import Sequence
@@ -15,6 +16,7 @@ import nbformat
 
 from dlbook.files import write_atomically
 
+ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")  # colours in tracebacks: not for logs
 KERNELSPEC = {"name": "python3", "display_name": "Python 3", "language": "python"}
 
 
@@ -80,7 +82,7 @@ def _execute_all(notebooks: Sequence[Path], timeout: int, done: list[Path]) -> i
         try:
             seconds = execute_notebook(path, timeout)
         except Exception as exc:  # noqa: BLE001 - report any cell failure in one line
-            first = str(exc).strip().splitlines()
+            first = ANSI_ESCAPE.sub("", str(exc)).strip().splitlines()
             print(
                 f"error: {path} failed: {first[-1] if first else type(exc).__name__}",
                 file=sys.stderr,

@@ -24,6 +24,7 @@ def test_failing_cell_gives_one_line_and_nonzero_exit(tmp_path, capsys):
     assert execute.main([str(path)]) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "ZeroDivisionError" in err[0]
+    assert "\x1b" not in err[0]  # no colour codes in a log
 
 
 def test_non_notebook_argument_is_rejected(tmp_path, capsys):
