@@ -6,8 +6,6 @@ from __future__ import annotations
 import fcntl
 import math
 import os
-import signal
-import sys
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -173,19 +171,3 @@ class RunFolder:
                 pass  # something else is in it now: leave it
         os.close(self._lock)
         self._lock = None
-
-
-def exit_quietly_on_interrupt(message: str = "interrupted while starting; nothing was changed"):
-    """Turn Ctrl-C during start-up (slow imports) into one line and exit status 130."""
-
-    def handler(signum: int, frame: object) -> None:
-        sys.stderr.write(f"error: {message}\n")
-        os._exit(130)
-
-    signal.signal(signal.SIGINT, handler)
-
-
-def restore_interrupts() -> None:
-    """Let Ctrl-C, and SIGTERM too, raise :class:`KeyboardInterrupt` (after start-up)."""
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    signal.signal(signal.SIGTERM, signal.default_int_handler)

@@ -1,6 +1,6 @@
 """``python -m dlbook.data``: provision every dataset (see ``dlbook.data.provision``)."""
 
-from dlbook.runs import exit_quietly_on_interrupt
+from dlbook.interrupts import exit_quietly_on_interrupt
 
 exit_quietly_on_interrupt()  # Ctrl-C while PyTorch loads: one line, not a traceback
 

@@ -12,7 +12,7 @@ from dlbook.data.corrupt_mnist import generate_corrupt_mnist
 from dlbook.data.image_folder import write_image_folder
 from dlbook.data.raw import FASHION_MNIST, MNIST, provision_raw
 from dlbook.files import DATA_ENV, data_dir, display_path
-from dlbook.runs import restore_interrupts
+from dlbook.interrupts import restore_interrupts
 
 
 def provision_all(

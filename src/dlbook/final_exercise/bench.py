@@ -11,7 +11,7 @@ max-pooling, dropout 0.5 and one linear layer; Adam, lr 1e-3, batch 32, 10 epoch
 from __future__ import annotations
 
 if __name__ == "__main__":  # Ctrl-C while PyTorch loads: one line, not a traceback
-    from dlbook.runs import exit_quietly_on_interrupt
+    from dlbook.interrupts import exit_quietly_on_interrupt
 
     exit_quietly_on_interrupt()
 
@@ -34,8 +34,8 @@ from dlbook.final_exercise.main import (
     test_accuracy,
     train_model,
 )
+from dlbook.interrupts import restore_interrupts
 from dlbook.models import calculate_capacity
-from dlbook.runs import restore_interrupts
 from dlbook.training import train_epoch
 
 

@@ -11,7 +11,7 @@ and a run that fails never touches files an earlier run saved.
 from __future__ import annotations
 
 if __name__ == "__main__":  # Ctrl-C while PyTorch loads: one line, not a traceback
-    from dlbook.runs import exit_quietly_on_interrupt
+    from dlbook.interrupts import exit_quietly_on_interrupt
 
     exit_quietly_on_interrupt()
 
@@ -32,6 +32,7 @@ from dlbook.data import DataError
 from dlbook.final_exercise.data import load_corrupt_mnist
 from dlbook.final_exercise.model import CorruptMNISTNet
 from dlbook.inference import predict
+from dlbook.interrupts import restore_interrupts
 from dlbook.ops import affine_images
 from dlbook.plots import save_training_curve
 from dlbook.runs import (
@@ -40,7 +41,6 @@ from dlbook.runs import (
     RunInterrupted,
     check_batch_size,
     check_finite_loss,
-    restore_interrupts,
 )
 from dlbook.training import get_device
 
