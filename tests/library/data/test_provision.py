@@ -85,3 +85,13 @@ def test_progress_lines_reach_a_pipe_before_the_run_ends(tmp_path):
     process.wait()
     reader.join()
     assert lines[:2] == ["MNIST done\n", "Fashion-MNIST done\n"]
+
+
+def test_data_folder_that_is_a_file_is_named(tmp_path, monkeypatch, capsys):
+    (tmp_path / "data").write_text("x")
+    monkeypatch.setenv(files.DATA_ENV, str(tmp_path / "data"))
+    assert provision.main(["--no-download"]) == 1
+    assert capsys.readouterr().err.strip().splitlines() == [
+        f"error: DLBOOK_DATA {tmp_path / 'data'} exists and is not a folder; choose another "
+        "DLBOOK_DATA"
+    ]
