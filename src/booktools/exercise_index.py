@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from booktools.commands import run_command
 from booktools.sources import (
     cell_tags,
     listed_files,
@@ -20,7 +21,7 @@ from booktools.sources import (
     read_notebook,
     source_of,
 )
-from dlbook.files import PROJECT_ROOT
+from dlbook.files import PROJECT_ROOT, write_atomically
 
 INDEX_PAGE = "chapters/exercise-index.qmd"
 
@@ -118,15 +119,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m booktools.exercise_index", description=__doc__)
     parser.add_argument("--check", action="store_true", help="only report whether it is current")
     args = parser.parse_args(argv)
-    page = PROJECT_ROOT / INDEX_PAGE
-    text = render_index(collect_exercises())
-    if args.check:
-        current = page.is_file() and page.read_text() == text
-        print(f"{INDEX_PAGE} is {'up to date' if current else 'out of date'}")
-        return 0 if current else 1
-    page.write_text(text)
-    print(f"wrote {INDEX_PAGE}")
-    return 0
+
+    def body() -> int:
+        page = PROJECT_ROOT / INDEX_PAGE
+        text = render_index(collect_exercises())
+        if args.check:
+            current = page.is_file() and page.read_text() == text
+            print(f"{INDEX_PAGE} is {'up to date' if current else 'out of date'}")
+            return 0 if current else 1
+        write_atomically(page, lambda tmp: tmp.write_text(text))
+        print(f"wrote {INDEX_PAGE}")
+        return 0
+
+    return run_command(body, interrupted=f"{INDEX_PAGE} is unchanged")
 
 
 if __name__ == "__main__":

@@ -22,3 +22,25 @@ def test_reference_training_follows_the_course_recipe():
     dropout = [m for m in model.modules() if isinstance(m, torch.nn.Dropout)]
     convs = [m for m in model.modules() if isinstance(m, torch.nn.Conv2d)]
     assert [c.out_channels for c in convs] == [32, 64, 128] and dropout[0].p == 0.5
+
+
+def test_bad_reference_epochs_is_one_line_and_exit_2(capsys):
+    import pytest
+
+    for value in ("0", "-3", "many"):
+        with pytest.raises(SystemExit) as exit_info:
+            bench.main(["--reference-epochs", value])
+        assert exit_info.value.code == 2
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1 and "expected a whole number >= 1" in err[0]
+
+
+def test_interrupted_benchmark_is_one_line(capsys, monkeypatch):
+    def ctrl_c(split):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(bench, "load_corrupt_mnist", ctrl_c)
+    assert bench.main([]) == 130
+    assert capsys.readouterr().err.strip().splitlines() == [
+        "error: interrupted; the benchmark saves nothing, nothing was changed"
+    ]
