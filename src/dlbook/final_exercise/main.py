@@ -17,6 +17,7 @@ if __name__ == "__main__":  # Ctrl-C while PyTorch loads: one line, not a traceb
 
 import argparse
 import math
+import signal
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -219,8 +220,8 @@ def run_evaluate(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``train`` or ``evaluate``; return the exit status (1 with one line on bad input)."""
     restore_interrupts()
-    args = build_parser().parse_args(argv)
     try:
+        args = build_parser().parse_args(argv)
         return run_train(args) if args.command == "train" else run_evaluate(args)
     except RunInterrupted as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -234,4 +235,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    status = main()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the command is done: Ctrl-C now changes nothing
+    raise SystemExit(status)
