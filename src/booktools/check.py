@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from booktools.commands import run_command
 from booktools.conventions import PROVENANCE_CELL, chapter_header
 from booktools.sources import (
     FENCE,
@@ -172,13 +173,17 @@ def main(argv: list[str] | None = None) -> int:
         "--sources", action="store_true", help="print every notebook cell's source (for codespell)"
     )
     args = parser.parse_args(argv)
-    if args.sources:
-        print(sources_for_spelling())
-        return 0
-    problems = check_book()
-    for problem in problems:
-        print(problem)
-    return 1 if problems else 0
+
+    def body() -> int:
+        if args.sources:
+            print(sources_for_spelling())
+            return 0
+        problems = check_book()
+        for problem in problems:
+            print(problem)
+        return 1 if problems else 0
+
+    return run_command(body)
 
 
 if __name__ == "__main__":

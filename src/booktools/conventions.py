@@ -9,10 +9,16 @@ PROVENANCE_CELL = "#| echo: false\nfrom booktools.provenance import provenance\n
 
 
 def chapter_header(notebook: str) -> str:
-    """Return a chapter's second cell: links to its solved and practice notebooks (HTML only)."""
+    """Return a chapter's second cell: links to its solved and practice notebooks (HTML only).
+
+    The inner ``.chapter-downloads`` div lets the site's style sheet find the provenance cell that
+    follows it.
+    """
     return (
         '::: {.content-visible when-format="html"}\n'
+        "::: {.chapter-downloads}\n"
         f"Download this chapter as a Jupyter notebook: [solved](../{NOTEBOOKS}/{notebook}) or "
         f"[practice edition](../{PRACTICE}/{notebook}) (answers removed, checks kept).\n"
+        ":::\n"
         ":::"
     )

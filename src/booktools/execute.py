@@ -6,6 +6,7 @@ Usage: ``python -m booktools.execute chapters/01-pytorch-basics.ipynb [more.ipyn
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import time
 from collections.abc import Sequence
@@ -13,6 +14,9 @@ from pathlib import Path
 
 import nbformat
 
+from dlbook.files import write_atomically
+
+ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")  # colours in tracebacks: not for logs
 KERNELSPEC = {"name": "python3", "display_name": "Python 3", "language": "python"}
 
 
@@ -37,7 +41,8 @@ def execute_notebook(path: Path, timeout: int = 600) -> float:
         cell.metadata.pop("execution", None)
     nb.metadata.pop("widgets", None)
     nbformat.validate(nb)
-    nbformat.write(nb, path)
+    text = nbformat.writes(nb) + "\n"
+    write_atomically(path, lambda tmp: tmp.write_text(text))  # Ctrl-C leaves the old notebook
     return seconds
 
 
@@ -50,20 +55,41 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("notebooks", nargs="+", type=Path)
     parser.add_argument("--timeout", type=int, default=600, help="seconds allowed per cell")
     args = parser.parse_args(argv)
-    for path in args.notebooks:
+    done: list[Path] = []
+    try:
+        return _execute_all(args.notebooks, args.timeout, done)
+    except KeyboardInterrupt:
+        current = args.notebooks[min(len(done), len(args.notebooks) - 1)]
+        print(
+            f"error: interrupted; {current} is unchanged ({len(done)} notebook(s) before it were "
+            "executed and saved)"
+            if len(done) < len(args.notebooks)
+            else "error: interrupted after every notebook was executed and saved",
+            file=sys.stderr,
+        )
+        return 130
+
+
+def _execute_all(notebooks: Sequence[Path], timeout: int, done: list[Path]) -> int:
+    """Execute ``notebooks`` in order, appending each saved one to ``done``; return the status."""
+    if timeout < 1:
+        print(f"error: --timeout must be at least 1 second, not {timeout}", file=sys.stderr)
+        return 2
+    for path in notebooks:
         if not path.is_file() or path.suffix != ".ipynb":
             print(f"error: {path} is not a notebook file", file=sys.stderr)
             return 2
         try:
-            seconds = execute_notebook(path, args.timeout)
+            seconds = execute_notebook(path, timeout)
         except Exception as exc:  # noqa: BLE001 - report any cell failure in one line
-            first = str(exc).strip().splitlines()
+            first = ANSI_ESCAPE.sub("", str(exc)).strip().splitlines()
             print(
                 f"error: {path} failed: {first[-1] if first else type(exc).__name__}",
                 file=sys.stderr,
             )
             return 1
-        print(f"{path}: executed in {seconds:.1f} s")
+        print(f"{path}: executed in {seconds:.1f} s", flush=True)
+        done.append(path)
     return 0
 
 

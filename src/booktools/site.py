@@ -1,8 +1,9 @@
-"""Post-render step of the site: publishes the solved notebooks and their practice editions.
+"""Pre-render step of the site: publishes the solved notebooks and their practice editions.
 
 Quarto books have no built-in notebook links, so ``python -m booktools.site`` (the project's
-post-render step) copies every solved chapter notebook into ``_book/notebooks/`` and writes its
-practice edition into ``_book/practice/``; the second cell of each chapter links to both.
+pre-render step) copies every solved chapter notebook into ``_book/notebooks/`` and writes its
+practice edition into ``_book/practice/``; the second cell of each chapter links to both. It runs
+before the pages are rendered so that Quarto finds the link targets when it checks every link.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from booktools.commands import run_command
 from booktools.conventions import NOTEBOOKS, PRACTICE
 from booktools.practice import write_practice_edition
 from booktools.sources import notebook_paths
@@ -25,24 +27,40 @@ def publish_notebooks(output_dir: Path) -> list[Path]:
     written = []
     for path in notebook_paths(PROJECT_ROOT):
         written.append(Path(shutil.copy2(path, solved_dir / path.name)))
-    written += write_practice_edition(output_dir / PRACTICE)
+    written += write_practice_edition(output_dir / PRACTICE, force=True)  # our own output
     return written
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Post-render step: publish the notebooks into Quarto's output folder."""
+    """Pre-render step: publish the notebooks into Quarto's output folder."""
+    import argparse
     import os
 
-    output_dir = Path(os.environ.get("QUARTO_PROJECT_OUTPUT_DIR", "_book"))
-    if argv:
-        output_dir = Path(argv[0])
+    quarto_output = os.environ.get("QUARTO_PROJECT_OUTPUT_DIR")
+    parser = argparse.ArgumentParser(prog="python -m booktools.site", description=__doc__)
+    parser.add_argument(
+        "output_dir",
+        nargs="?",
+        type=Path,
+        help="the book's output folder (default $QUARTO_PROJECT_OUTPUT_DIR or _book)",
+    )
+    output_dir = parser.parse_args(argv).output_dir
+    if output_dir is None:
+        output_dir = Path(quarto_output or "_book")
+        if quarto_output:
+            # Quarto names the folder it is about to fill; a full render has just emptied it
+            output_dir.mkdir(parents=True, exist_ok=True)
     if not output_dir.is_dir():
-        print(f"error: {output_dir} is not a rendered book folder", file=sys.stderr)
+        print(f"error: {output_dir} is not a rendered book folder; render first", file=sys.stderr)
         return 1
-    written = publish_notebooks(output_dir)
-    print(f"published {len(written)} notebooks into {output_dir}")
-    return 0
+
+    def body() -> int:
+        written = publish_notebooks(output_dir)
+        print(f"published {len(written)} notebooks into {output_dir}")
+        return 0
+
+    return run_command(body, interrupted="run the pre-render step again to finish")
 
 
 if __name__ == "__main__":
-    raise SystemExit(main(sys.argv[1:]))
+    raise SystemExit(main())

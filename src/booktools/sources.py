@@ -10,6 +10,7 @@ from pathlib import Path
 
 import yaml
 
+from booktools.commands import ToolError
 from dlbook.files import PROJECT_ROOT
 
 HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*(?:\{([^}]*)\})?\s*$")
@@ -64,8 +65,16 @@ def notebook_paths(root: Path = PROJECT_ROOT) -> list[Path]:
 
 
 def read_notebook(path: Path) -> dict:
-    """Return a notebook's JSON as a dict."""
-    return json.loads(Path(path).read_text())
+    """Return a notebook's JSON as a dict (a :class:`ToolError` when it is not readable JSON)."""
+    try:
+        notebook = json.loads(Path(path).read_text())
+    except ValueError as exc:
+        raise ToolError(
+            f"{path} is not a readable notebook ({exc}); restore it (git checkout) and try again"
+        ) from None
+    if not isinstance(notebook, dict) or not isinstance(notebook.get("cells"), list):
+        raise ToolError(f"{path} is not a notebook (no list of cells); restore it and try again")
+    return notebook
 
 
 def source_of(cell: dict) -> str:

@@ -1,7 +1,10 @@
-"""Checkpoints that carry their architecture, written atomically and loaded with ``weights_only=True``."""
+"""Checkpoints that carry their architecture and a digest of their contents, written atomically and
+loaded with ``weights_only=True``."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +19,8 @@ ARCHITECTURES: dict[str, type[nn.Module]] = {
     cls.__name__: cls for cls in (FCNetwork, SmallCNN, CorruptMNISTNet)
 }
 
-CHECKPOINT_FORMAT = "dlbook-checkpoint-1"
+CHECKPOINT_FORMAT = "dlbook-checkpoint-2"
+OLDER_FORMATS = ("dlbook-checkpoint-1",)
 
 
 class CheckpointError(RuntimeError):
@@ -30,16 +34,44 @@ def save_checkpoint(model: nn.Module, path: str | Path, **extra: Any) -> Path:
         raise CheckpointError(
             f"{name} is not a registered architecture; choose one of {sorted(ARCHITECTURES)}"
         )
+    state_dict = model.state_dict()
+    bad = _first_non_finite(state_dict)
+    if bad is not None:
+        raise CheckpointError(f"{name} has non-finite values (NaN or inf) in {bad}; not saved")
     payload = {
         "format": CHECKPOINT_FORMAT,
         "architecture": name,
         "config": model.config,
-        "state_dict": model.state_dict(),
+        "state_dict": state_dict,
         "extra": extra,
     }
+    payload["digest"] = content_digest(payload)
     path = Path(path)
     save_torch_atomically(payload, path)
     return path
+
+
+def content_digest(payload: dict[str, Any]) -> str:
+    """Return the SHA-256 of a checkpoint's architecture, config, extra and every tensor's bytes."""
+    digest = hashlib.sha256()
+    header = [payload["architecture"], payload["config"], payload["extra"]]
+    digest.update(json.dumps(header, sort_keys=True, default=repr).encode())
+    for key in sorted(payload["state_dict"]):
+        tensor = payload["state_dict"][key].detach().cpu().contiguous()
+        digest.update(f"\n{key} {tensor.dtype} {tuple(tensor.shape)}\n".encode())
+        digest.update(tensor.reshape(-1).view(torch.uint8).numpy().tobytes())
+    return digest.hexdigest()
+
+
+def _first_non_finite(state_dict: dict[str, torch.Tensor]) -> str | None:
+    """Return the name of the first floating-point tensor holding NaN or inf, or None."""
+    for key, tensor in state_dict.items():
+        if tensor.is_floating_point() and not torch.isfinite(tensor).all():
+            return key
+    return None
+
+
+_ENTRIES = {"architecture": str, "config": dict, "state_dict": dict, "extra": dict, "digest": str}
 
 
 def read_checkpoint(path: str | Path) -> dict[str, Any]:
@@ -53,6 +85,11 @@ def read_checkpoint(path: str | Path) -> dict[str, Any]:
         text = str(exc).strip()
         reason = text.splitlines()[0].split(". ")[0].rstrip(".") if text else type(exc).__name__
         raise CheckpointError(f"{path} is not a readable checkpoint ({reason})") from exc
+    if isinstance(payload, dict) and payload.get("format") in OLDER_FORMATS:
+        raise CheckpointError(
+            f"{path} was written by an older dlbook without a content digest; train again to "
+            "write a current checkpoint"
+        )
     if not isinstance(payload, dict) or payload.get("format") != CHECKPOINT_FORMAT:
         raise CheckpointError(
             f"{path} is not a dlbook checkpoint (no '{CHECKPOINT_FORMAT}' marker); it may be a "
@@ -62,6 +99,26 @@ def read_checkpoint(path: str | Path) -> dict[str, Any]:
         raise CheckpointError(
             f"{path} holds an unknown architecture {payload.get('architecture')!r}; "
             f"known: {sorted(ARCHITECTURES)}"
+        )
+    for key, kind in _ENTRIES.items():
+        if not isinstance(payload.get(key), kind):
+            raise CheckpointError(
+                f"{path} is incomplete: its '{key}' entry is missing or malformed; train again "
+                "or restore a good copy"
+            )
+    tensors = payload["state_dict"].values()
+    if not all(isinstance(t, torch.Tensor) for t in tensors):
+        raise CheckpointError(f"{path} is incomplete: its weights are not all tensors")
+    if content_digest(payload) != payload["digest"]:
+        raise CheckpointError(
+            f"{path} fails its content check (digest mismatch): it changed after it was saved; "
+            "train again or restore a good copy"
+        )
+    bad = _first_non_finite(payload["state_dict"])
+    if bad is not None:
+        raise CheckpointError(
+            f"{path} holds non-finite weights (NaN or inf in {bad}); it cannot make predictions, "
+            "train again (with a smaller learning rate)"
         )
     return payload
 
@@ -77,7 +134,8 @@ def load_checkpoint(path: str | Path, expect: type[nn.Module] | None = None) -> 
     try:
         model = cls(**payload["config"])
         model.load_state_dict(payload["state_dict"])
-    except (TypeError, RuntimeError) as exc:
-        first = str(exc).strip().splitlines()[0]
+    except Exception as exc:  # noqa: BLE001 - a config the class rejects fails in many ways
+        lines = str(exc).strip().splitlines()
+        first = lines[0] if lines else type(exc).__name__
         raise CheckpointError(f"{path} does not fit {cls.__name__}: {first[:160]}") from exc
     return model

@@ -16,6 +16,11 @@ def pairwise_squared_distance(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
         raise ValueError(
             f"expected [N, d] and [M, d] with the same d, got {tuple(a.shape)} and {tuple(b.shape)}"
         )
+    # Far from the origin the identity subtracts huge, nearly equal numbers and float32 loses
+    # every digit (at an offset of 1e3 the error is as large as the distances). A shift changes
+    # no distance, so move both sets to their common mean first.
+    centre = torch.cat([a, b]).mean(dim=0)
+    a, b = a - centre, b - centre
     a_sq = (a * a).sum(dim=1, keepdim=True)  # [N, 1]
     b_sq = (b * b).sum(dim=1).unsqueeze(0)  # [1, M]
     return (a_sq + b_sq - 2 * a @ b.T).clamp_min(0)

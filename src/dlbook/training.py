@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -99,7 +100,11 @@ class EarlyStopping:
 
     def step(self, value: float, model: nn.Module, epoch: int) -> bool:
         """Record this epoch's ``value``; checkpoint on improvement; return True when to stop."""
-        if self.best is None or value < self.best - self.min_delta:
+        # a NaN loss is never an improvement: it counts as a bad epoch and never becomes the best
+        improved = not math.isnan(value) and (
+            self.best is None or value < self.best - self.min_delta
+        )
+        if improved:
             self.best, self.best_epoch, self.bad_epochs = value, epoch, 0
             save_checkpoint(model, self.path, epoch=epoch, val_loss=value)
             return False

@@ -77,8 +77,71 @@ def test_mismatched_weights_are_reported(tmp_path):
     path = checkpoints.save_checkpoint(models.FCNetwork(10, 2, [4]), tmp_path / "fc.pth")
     payload = checkpoints.read_checkpoint(path)
     payload["config"]["hidden_layers"] = [5]
-    torch.save(payload, path)
+    resave(payload, path)
     with pytest.raises(checkpoints.CheckpointError, match="does not fit FCNetwork"):
+        checkpoints.load_checkpoint(path)
+
+
+def resave(payload, path):
+    """Write an edited checkpoint with a digest that matches its new contents."""
+    payload["digest"] = checkpoints.content_digest(payload)
+    torch.save(payload, path)
+
+
+def test_impossible_config_is_reported_in_one_line(tmp_path):
+    path = checkpoints.save_checkpoint(fe_model.CorruptMNISTNet(), tmp_path / "cnn.pth")
+    payload = checkpoints.read_checkpoint(path)
+    payload["config"]["dropout"] = 7.0
+    resave(payload, path)
+    with pytest.raises(checkpoints.CheckpointError, match="does not fit CorruptMNISTNet: dropout"):
+        checkpoints.load_checkpoint(path)
+
+
+@pytest.mark.parametrize("key", ["config", "state_dict", "extra", "digest", "architecture"])
+def test_missing_entry_is_reported(tmp_path, key):
+    path = checkpoints.save_checkpoint(models.SmallCNN(), tmp_path / "cnn.pth")
+    payload = checkpoints.read_checkpoint(path)
+    del payload[key]
+    torch.save(payload, path)
+    with pytest.raises(checkpoints.CheckpointError, match=f"'{key}'|unknown architecture"):
+        checkpoints.load_checkpoint(path)
+
+
+def test_flipped_byte_fails_the_content_digest(tmp_path, flip_weight_byte):
+    path = checkpoints.save_checkpoint(fe_model.CorruptMNISTNet(), tmp_path / "model.pth")
+    flip_weight_byte(path)
+    with pytest.raises(checkpoints.CheckpointError, match="fails its content check"):
+        checkpoints.load_checkpoint(path)
+
+
+def test_edited_extra_fails_the_content_digest(tmp_path):
+    path = checkpoints.save_checkpoint(models.SmallCNN(), tmp_path / "cnn.pth", epoch=1)
+    payload = checkpoints.read_checkpoint(path)
+    payload["extra"]["epoch"] = 2
+    torch.save(payload, path)
+    with pytest.raises(checkpoints.CheckpointError, match="fails its content check"):
+        checkpoints.read_checkpoint(path)
+
+
+def test_non_finite_weights_are_refused_on_load_and_on_save(tmp_path):
+    net = models.SmallCNN()
+    path = checkpoints.save_checkpoint(net, tmp_path / "cnn.pth")
+    payload = checkpoints.read_checkpoint(path)
+    payload["state_dict"]["head.weight"][0, 0] = float("nan")
+    resave(payload, path)
+    with pytest.raises(checkpoints.CheckpointError, match="non-finite weights .* head.weight"):
+        checkpoints.load_checkpoint(path)
+    with torch.no_grad():
+        net.head.bias[0] = float("inf")
+    with pytest.raises(checkpoints.CheckpointError, match="non-finite values .* head.bias"):
+        checkpoints.save_checkpoint(net, tmp_path / "inf.pth")
+    assert not (tmp_path / "inf.pth").exists()
+
+
+def test_older_format_without_digest_is_named(tmp_path):
+    path = tmp_path / "old.pth"
+    torch.save({"format": "dlbook-checkpoint-1", "architecture": "SmallCNN"}, path)
+    with pytest.raises(checkpoints.CheckpointError, match="older dlbook without a content digest"):
         checkpoints.load_checkpoint(path)
 
 

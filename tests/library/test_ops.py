@@ -7,16 +7,31 @@ from dlbook import ops
 from dlbook.ops import pairwise_squared_distance
 
 
+def direct_squared_distance(a, b):
+    """The definition, one difference per pair: [N, 1, d] - [1, M, d] -> [N, M, d], summed."""
+    return ((a[:, None, :] - b[None, :, :]) ** 2).sum(dim=2)
+
+
 @pytest.mark.parametrize(
     ("n", "m", "d"), [(5, 7, 3), (4, 4, 1), (0, 6, 2), (3, 0, 5), (50, 20, 64)]
 )
-def test_matches_cdist_squared(n, m, d):
+def test_matches_the_direct_difference(n, m, d):
     generator = torch.Generator().manual_seed(n * 100 + m * 10 + d)
     a = torch.randn(n, d, generator=generator, dtype=torch.float64)
     b = torch.randn(m, d, generator=generator, dtype=torch.float64)
     result = pairwise_squared_distance(a, b)
     assert result.shape == (n, m)
-    assert torch.allclose(result, torch.cdist(a, b) ** 2)
+    assert torch.allclose(result, direct_squared_distance(a, b))
+
+
+@pytest.mark.parametrize("offset", [1e3, -1e4])
+def test_keeps_float32_precision_far_from_the_origin(offset):
+    generator = torch.Generator().manual_seed(0)
+    a = torch.randn(200, 16, generator=generator) + offset
+    b = torch.randn(300, 16, generator=generator) + offset
+    exact = direct_squared_distance(a.double(), b.double())
+    relative_error = (pairwise_squared_distance(a, b).double() - exact).abs() / exact
+    assert relative_error.max() < 1e-4
 
 
 def test_identical_points_give_exactly_zero_not_negative():

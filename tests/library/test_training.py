@@ -1,5 +1,7 @@
 """Tests for dlbook.training: loops, per-example evaluation, early stopping."""
 
+import math
+
 import pytest
 import torch
 from torch import nn
@@ -63,6 +65,26 @@ def test_early_stopping_stops_after_patience_and_keeps_best(tmp_path):
         "epoch": 2,
         "val_loss": 0.8,
     }
+
+
+def test_early_stopping_never_keeps_a_nan_loss_as_best(tmp_path):
+    model = models.FCNetwork(4, 2, [3])
+    stopper = training.EarlyStopping(patience=2, path=tmp_path / "best.pth")
+    decisions = [stopper.step(v, model, e) for e, v in enumerate([math.nan, 0.9, math.nan, 0.7], 1)]
+    assert decisions == [False, False, False, False]
+    assert stopper.best == 0.7 and stopper.best_epoch == 4
+    assert checkpoints.read_checkpoint(tmp_path / "best.pth")["extra"]["epoch"] == 4
+
+
+def test_early_stopping_counts_nan_losses_as_bad_epochs(tmp_path):
+    model = models.FCNetwork(4, 2, [3])
+    stopper = training.EarlyStopping(patience=2, path=tmp_path / "best.pth")
+    assert [stopper.step(v, model, e) for e, v in enumerate([0.5, math.nan, math.nan], 1)] == [
+        False,
+        False,
+        True,
+    ]
+    assert stopper.best == 0.5 and stopper.best_epoch == 1
 
 
 def test_early_stopping_rejects_zero_patience(tmp_path):

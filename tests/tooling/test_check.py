@@ -202,3 +202,12 @@ def test_references_ignore_code_and_emails():
 def test_reference_to_unnumbered_section_is_reported(copy):
     (copy / "index.qmd").write_text("# Preface {.unnumbered #sec-preface}\n\nSee @sec-preface.\n")
     assert any("unnumbered section" in p for p in check.check_book(copy))
+
+
+def test_damaged_notebook_is_one_line_not_a_traceback(copy, capsys, monkeypatch):
+    first_notebook(copy).write_text('{"cells": [')
+    original = check.check_book
+    monkeypatch.setattr(check, "check_book", lambda: original(copy))
+    assert check.main([]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "is not a readable notebook" in err[0]

@@ -24,8 +24,35 @@ def test_failing_cell_gives_one_line_and_nonzero_exit(tmp_path, capsys):
     assert execute.main([str(path)]) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "ZeroDivisionError" in err[0]
+    assert "\x1b" not in err[0]  # no colour codes in a log
 
 
 def test_non_notebook_argument_is_rejected(tmp_path, capsys):
     assert execute.main([str(tmp_path / "missing.ipynb")]) == 2
     assert "is not a notebook file" in capsys.readouterr().err
+
+
+def test_interrupted_run_leaves_the_notebook_unchanged(tmp_path, capsys, monkeypatch):
+    import nbclient
+
+    path = tmp_path / "nb.ipynb"
+    nbformat.write(new_notebook(cells=[new_code_cell("x = 1")]), path)
+    before = path.read_bytes()
+
+    def ctrl_c(self, *args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(nbclient.NotebookClient, "execute", ctrl_c)
+    assert execute.main([str(path)]) == 130
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [
+        f"error: interrupted; {path} is unchanged (0 notebook(s) before it were executed and saved)"
+    ]
+    assert path.read_bytes() == before
+
+
+def test_bad_timeout_is_refused(tmp_path, capsys):
+    path = tmp_path / "nb.ipynb"
+    nbformat.write(new_notebook(cells=[new_code_cell("x = 1")]), path)
+    assert execute.main([str(path), "--timeout", "0"]) == 2
+    assert "--timeout must be at least 1 second" in capsys.readouterr().err

@@ -140,3 +140,55 @@ def test_checks_really_fail_on_empty_answers(chapter, edition):
         if "check" in cell_tags(cell):
             errors = [o for o in cell.outputs if o.output_type == "error"]
             assert errors, f"{chapter.name}: a check passed with an empty answer"
+
+
+def run_practice(capsys, *argv):
+    """Run the command; return its status and its stderr lines."""
+    status = practice.main([str(a) for a in argv])
+    return status, capsys.readouterr().err.strip().splitlines()
+
+
+def test_learners_notebook_is_never_overwritten(tmp_path, capsys):
+    mine = tmp_path / PART_ONE[0].name
+    mine.write_text("my own work")
+    for force in ([], ["--force"]):
+        status, err = run_practice(capsys, tmp_path, *force)
+        assert status == 1 and len(err) == 1 and "not practice editions" in err[0]
+        assert mine.read_text() == "my own work"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [mine.name]  # nothing else written
+
+
+def test_existing_practice_notebooks_need_force(tmp_path, capsys):
+    practice.write_practice_edition(tmp_path, PART_ONE)
+    answered = tmp_path / PART_ONE[0].name
+    nb = nbformat.read(answered, as_version=4)
+    nb.cells[-1].source = "my answer"
+    nbformat.write(nb, answered)
+    with pytest.raises(practice.PracticeError, match="already holds 4 practice notebook"):
+        practice.write_practice_edition(tmp_path, PART_ONE)
+    assert "my answer" in answered.read_text()
+    practice.write_practice_edition(tmp_path, PART_ONE, force=True)
+    assert "my answer" not in answered.read_text()
+
+
+@pytest.mark.parametrize("force", [[], ["--force"]])
+def test_chapters_folder_is_refused(capsys, force):
+    before = {p: p.read_bytes() for p in PART_ONE}
+    for target in (PROJECT_ROOT / "chapters", PROJECT_ROOT / "chapters" / "sub"):
+        status, err = run_practice(capsys, target, *force)
+        assert status == 1 and err == [
+            f"error: {target} is the book's chapters folder (the solved notebooks); choose "
+            "another folder"
+        ]
+    assert {p: p.read_bytes() for p in PART_ONE} == before
+    assert not (PROJECT_ROOT / "chapters" / "sub").exists()
+
+
+def test_out_that_is_a_file_or_below_one_is_one_line(tmp_path, capsys):
+    (tmp_path / "file").write_text("x")
+    status, err = run_practice(capsys, tmp_path / "file")
+    assert status == 1 and err == [
+        f"error: {tmp_path / 'file'} exists and is not a folder; choose another folder"
+    ]
+    status, err = run_practice(capsys, tmp_path / "file" / "sub")
+    assert status == 1 and len(err) == 1 and "Not a directory" in err[0]

@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import matplotlib.pyplot as plt
 import torch
 
+from dlbook.data.datasets import DIGITS, FASHION_CLASSES
 from dlbook.plots import as_image
 
+VERSIONS = {"MNIST": DIGITS, "Fashion": FASHION_CLASSES}
 
-def view_classify(image: torch.Tensor, probabilities: torch.Tensor, class_names: Sequence[str]):
-    """Show an image beside a horizontal bar chart of its predicted class probabilities."""
-    probabilities = probabilities.detach().cpu().flatten().numpy()
+
+def view_classify(img: torch.Tensor, ps: torch.Tensor, version: str = "MNIST"):
+    """Show an image beside a bar chart of its class probabilities (``version``: MNIST or Fashion)."""
+    if version not in VERSIONS:
+        raise ValueError(f"version must be one of {sorted(VERSIONS)}, got {version!r}")
+    class_names = VERSIONS[version]
+    probabilities = ps.detach().cpu().flatten().numpy()
+    if len(probabilities) != len(class_names):
+        raise ValueError(f"expected {len(class_names)} probabilities, got {len(probabilities)}")
     fig, (left, right) = plt.subplots(1, 2, figsize=(6.5, 3), width_ratios=(1, 1.4))
-    left.imshow(as_image(image.reshape(-1, *image.shape[-2:])), cmap="gray")
+    # reshape a copy: the course's helper resizes the caller's tensor in place
+    left.imshow(as_image(img.detach().cpu().reshape(-1, 28, 28)), cmap="gray")
     left.axis("off")
     left.set_title("input")
     positions = range(len(class_names))
@@ -23,6 +30,6 @@ def view_classify(image: torch.Tensor, probabilities: torch.Tensor, class_names:
     right.invert_yaxis()
     right.set_xlim(0, 1.05)
     right.set_xlabel("probability")
-    right.set_title("predicted class probabilities")
+    right.set_title("class probability")
     fig.tight_layout()
     return fig

@@ -56,10 +56,12 @@ def optimize_and_plot(lr: float = 0.01, momentum: float = 0.0, n_steps: int = 10
 
 def show_results(model: nn.Module, dataloader, n: int = 5) -> None:
     """Print a few ground-truth targets next to the model's predictions for the first batch."""
+    was_training = model.training
     model.eval()
     with torch.no_grad():
         features, targets = next(iter(dataloader))
         predictions = model(features)
+    model.train(was_training)  # leave the model in the mode it came in
     print("ground truth  prediction")
     for truth, pred in zip(targets[:n].flatten().tolist(), predictions[:n].flatten().tolist()):
         print(f"{truth:12.3f}  {pred:10.3f}")

@@ -4,28 +4,39 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from dlbook.data import DataError
 from dlbook.data.corrupt_mnist import generate_corrupt_mnist
 from dlbook.data.image_folder import write_image_folder
 from dlbook.data.raw import FASHION_MNIST, MNIST, provision_raw
+from dlbook.files import DATA_ENV, data_dir, display_path
+from dlbook.interrupts import restore_interrupts
+from dlbook.runs import RunError, check_destination
 
 
 def provision_all(
     mnist_source: Path | None = None,
     fashion_source: Path | None = None,
     download: bool = True,
+    report: Callable[[str], None] | None = None,
 ) -> list[str]:
-    """Provision every dataset the book uses; return one line per dataset."""
-    return [
-        provision_raw(MNIST, mnist_source, download),
-        provision_raw(FASHION_MNIST, fashion_source, download),
-        generate_corrupt_mnist(),
-        write_image_folder(),
-        "CIFAR-10: not provisioned (online only); its chapter cell is skipped offline",
+    """Provision every dataset the book uses; return one line per dataset (each also ``report``ed
+    as soon as it is done, so a long run shows progress)."""
+    steps = [
+        lambda: provision_raw(MNIST, mnist_source, download),
+        lambda: provision_raw(FASHION_MNIST, fashion_source, download),
+        generate_corrupt_mnist,
+        write_image_folder,
+        lambda: "CIFAR-10: not provisioned (online only); its chapter cell is skipped offline",
     ]
+    lines = []
+    for step in steps:
+        lines.append(step())
+        if report is not None:
+            report(lines[-1])
+    return lines
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -42,12 +53,34 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--no-download", action="store_true", help="never try the internet; use local files only"
     )
     args = parser.parse_args(argv)
+    restore_interrupts()
     try:
-        lines = provision_all(args.mnist_source, args.fashion_mnist_source, not args.no_download)
-    except DataError as exc:
+        if not data_dir().is_dir():  # a complete read-only folder needs no write check
+            check_destination(data_dir(), [], option=DATA_ENV)  # before any slow work
+        provision_all(
+            args.mnist_source,
+            args.fashion_mnist_source,
+            not args.no_download,
+            report=lambda line: print(line, flush=True),
+        )
+    except (DataError, RunError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    print("\n".join(lines))
+    except OSError as exc:
+        where = f" ({display_path(Path(exc.filename))})" if exc.filename else ""
+        print(
+            f"error: cannot write the data folder{where}: {exc.strerror or exc}; make "
+            f"{display_path(data_dir())} writable (or set {DATA_ENV} to a folder you can write)",
+            file=sys.stderr,
+        )
+        return 1
+    except KeyboardInterrupt:
+        print(
+            "error: interrupted; every file written so far is complete and verified, run "
+            "`python -m dlbook.data` again to finish",
+            file=sys.stderr,
+        )
+        return 130
     return 0
 
 

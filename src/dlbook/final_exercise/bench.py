@@ -12,6 +12,11 @@ max-pooling, dropout 0.5 and one linear layer; Adam, lr 1e-3, batch 32, 10 epoch
 
 from __future__ import annotations
 
+if __name__ == "__main__":  # Ctrl-C while PyTorch loads: one line, not a traceback
+    from dlbook.interrupts import exit_quietly_on_interrupt
+
+    exit_quietly_on_interrupt()
+
 import argparse
 import json
 import sys
@@ -27,7 +32,14 @@ from torch.utils.data import DataLoader, TensorDataset
 from dlbook.data import DataError
 from dlbook.files import write_atomically
 from dlbook.final_exercise.data import load_corrupt_mnist
-from dlbook.final_exercise.main import TrainConfig, test_accuracy, train_model
+from dlbook.final_exercise.main import (
+    OneLineParser,
+    TrainConfig,
+    positive_int,
+    test_accuracy,
+    train_model,
+)
+from dlbook.interrupts import restore_interrupts
 from dlbook.models import calculate_capacity
 from dlbook.training import train_epoch
 
@@ -80,15 +92,21 @@ def run_reference(images, targets, epochs: int = 10, seed: int = 0) -> tuple[nn.
     )
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
     start = time.perf_counter()
-    for _ in range(epochs):
-        train_epoch(model, loader, nn.CrossEntropyLoss(), optimizer)
+    for epoch in range(1, epochs + 1):
+        losses = train_epoch(model, loader, nn.CrossEntropyLoss(), optimizer)
+        _progress(epoch, sum(losses) / len(losses))
     return model, time.perf_counter() - start
+
+
+def _progress(epoch: int, mean_loss: float) -> None:
+    """Print one progress line per epoch (the benchmark takes minutes)."""
+    print(f"    epoch {epoch}: mean training loss {mean_loss:.4f}", flush=True)
 
 
 def run_default(images, targets, config: TrainConfig | None = None) -> tuple[nn.Module, float]:
     """Train the book's default recipe (the CLI's ``train``); return the model and the seconds."""
     start = time.perf_counter()
-    model, _ = train_model(images, targets, config)
+    model, _ = train_model(images, targets, config, on_epoch=_progress)
     return model, time.perf_counter() - start
 
 
@@ -127,19 +145,28 @@ def format_table(results: Sequence[Result]) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the benchmark and print the table."""
-    parser = argparse.ArgumentParser(
-        prog="python -m dlbook.final_exercise.bench", description=__doc__
+    restore_interrupts()
+    parser = OneLineParser(prog="python -m dlbook.final_exercise.bench", description=__doc__)
+    parser.add_argument(
+        "--reference-epochs", type=positive_int, default=10, help="default 10, as specified"
     )
-    parser.add_argument("--reference-epochs", type=int, default=10, help="default 10, as specified")
     parser.add_argument("--json", type=Path, help="also write the results to this JSON file")
     parser.add_argument("--data", type=Path, help="a corruptmnist folder (default: the book's)")
     args = parser.parse_args(argv)
     try:
-        images, targets = load_corrupt_mnist("train", args.data)
-        test_images, test_targets = load_corrupt_mnist("test", args.data)
+        return _run(args)
     except DataError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print("error: interrupted; no results were written", file=sys.stderr)
+        return 130
+
+
+def _run(args: argparse.Namespace) -> int:
+    """Train and measure the designs; print the table (and write the JSON file if asked)."""
+    images, targets = load_corrupt_mnist("train", args.data)
+    test_images, test_targets = load_corrupt_mnist("test", args.data)
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads; training…", flush=True)
     results = []
     for name, run in (

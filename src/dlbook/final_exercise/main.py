@@ -13,8 +13,14 @@ saved.
 
 from __future__ import annotations
 
+if __name__ == "__main__":  # Ctrl-C while PyTorch loads: one line, not a traceback
+    from dlbook.interrupts import exit_quietly_on_interrupt
+
+    exit_quietly_on_interrupt()
+
 import argparse
 import math
+import signal
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -31,7 +37,15 @@ from dlbook.data.corrupt_mnist import corrupt_dir, is_checksummed
 from dlbook.final_exercise.data import augment, load_corrupt_mnist
 from dlbook.final_exercise.model import CorruptMNISTNet
 from dlbook.inference import predict
+from dlbook.interrupts import restore_interrupts
 from dlbook.plots import save_training_curve
+from dlbook.runs import (
+    RunError,
+    RunFolder,
+    RunInterrupted,
+    check_batch_size,
+    check_finite_loss,
+)
 from dlbook.training import get_device
 
 
@@ -89,6 +103,7 @@ def train_model(
             optimizer.step()
             scheduler.step()
             losses.append(loss.item())
+            check_finite_loss(losses[-1], len(losses), epoch)
             if progress:
                 batches.set_postfix(loss=f"{loss.item():.3f}")
         if on_epoch is not None:
@@ -193,20 +208,23 @@ def build_parser() -> argparse.ArgumentParser:
 def run_train(args: argparse.Namespace) -> int:
     """Train with the parsed arguments; write the checkpoint and the curve only on success."""
     config = TrainConfig(args.lr, args.epochs, args.batch_size, args.seed)
-    if args.out.exists() and not args.out.is_dir():
-        raise CheckpointError(f"--out {args.out} exists and is not a folder")
-    images, targets = load_data("train", args.data)
-    start = time.perf_counter()
+    names = ("model.pth", "training_curve.png")
+    with RunFolder(args.out, names) as run:  # checked and locked before the work starts
+        images, targets = load_data("train", args.data)
+        check_batch_size(config.batch_size, len(targets))
+        start = time.perf_counter()
 
-    def report(epoch: int, mean_loss: float) -> None:
-        print(f"epoch {epoch}/{config.epochs}: mean training loss {mean_loss:.4f}", flush=True)
+        def report(epoch: int, mean_loss: float) -> None:
+            print(f"epoch {epoch}/{config.epochs}: mean training loss {mean_loss:.4f}", flush=True)
 
-    model, losses = train_model(images, targets, config, report, progress=sys.stderr.isatty())
-    seconds = time.perf_counter() - start
-    args.out.mkdir(parents=True, exist_ok=True)
-    checkpoint = save_checkpoint(model, args.out / "model.pth", training=asdict(config))
-    curve = args.out / "training_curve.png"
-    save_training_curve(losses, curve, title=f"Corrupted MNIST CNN, lr {config.lr:g}")
+        model, losses = train_model(images, targets, config, report, progress=sys.stderr.isatty())
+        seconds = time.perf_counter() - start
+        title = f"Corrupted MNIST CNN, lr {config.lr:g}"
+        run.save({  # both files or neither
+            names[0]: lambda path: save_checkpoint(model, path, training=asdict(config)),
+            names[1]: lambda path: save_training_curve(losses, path, title=title),
+        })  # fmt: skip
+    checkpoint, curve = (args.out / name for name in names)
     print(f"trained in {seconds:.0f} s; saved {checkpoint} and {curve}")
     return 0
 
@@ -223,16 +241,22 @@ def run_evaluate(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``train`` or ``evaluate``; return the exit status (1 with one line on bad input)."""
-    args = build_parser().parse_args(argv)
+    restore_interrupts()
     try:
+        args = build_parser().parse_args(argv)
         return run_train(args) if args.command == "train" else run_evaluate(args)
-    except (DataError, CheckpointError) as exc:
+    except RunInterrupted as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 130
+    except (DataError, CheckpointError, RunError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("error: interrupted; nothing was saved", file=sys.stderr)
+        print("error: interrupted; nothing was changed", file=sys.stderr)
         return 130
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    status = main()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the command is done: Ctrl-C now changes nothing
+    raise SystemExit(status)

@@ -39,3 +39,13 @@ def test_show_results_prints_truth_and_prediction(capsys):
     interactive.show_results(model, loader, n=3)
     lines = capsys.readouterr().out.strip().splitlines()
     assert lines[0].startswith("ground truth") and len(lines) == 4
+
+
+@pytest.mark.parametrize("training", [True, False])
+def test_show_results_leaves_the_mode_as_it_found_it(training, capsys):
+    model = nn.Sequential(nn.Linear(2, 1), nn.Dropout(0.5))
+    model.train(training)
+    loader = DataLoader(TensorDataset(torch.zeros(4, 2), torch.ones(4, 1)), batch_size=4)
+    interactive.show_results(model, loader)
+    assert model.training is training
+    assert all(m.training is training for m in model.modules())

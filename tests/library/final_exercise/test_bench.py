@@ -30,3 +30,25 @@ def test_results_round_trip_through_the_json_file(tmp_path):
     assert bench.load_results(tmp_path / "bench.json") == results
     record = (tmp_path / "bench.json").read_text()
     assert '"torch": "2.' in record and str(tmp_path) not in record
+
+
+def test_bad_reference_epochs_is_one_line_and_exit_2(capsys):
+    import pytest
+
+    for value in ("0", "-3", "many"):
+        with pytest.raises(SystemExit) as exit_info:
+            bench.main(["--reference-epochs", value])
+        assert exit_info.value.code == 2
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1 and "expected a whole number >= 1" in err[0]
+
+
+def test_interrupted_benchmark_is_one_line(capsys, monkeypatch):
+    def ctrl_c(split, folder=None):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(bench, "load_corrupt_mnist", ctrl_c)
+    assert bench.main([]) == 130
+    assert capsys.readouterr().err.strip().splitlines() == [
+        "error: interrupted; no results were written"
+    ]

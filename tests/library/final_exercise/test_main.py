@@ -1,5 +1,6 @@
 """Tests for the final exercise's main.py: training, evaluation, bad input."""
 
+import re
 import pytest
 import torch
 from torch import nn
@@ -127,10 +128,123 @@ def test_interrupted_run_saves_nothing(tiny_data, tmp_path, capsys, monkeypatch)
         raise KeyboardInterrupt
 
     monkeypatch.setattr(cli, "train_model", interrupted)
-    status, _, err = run(capsys, "train", "--out", str(tmp_path))
-    assert status == 130 and err == ["error: interrupted; nothing was saved"]
+    status, _, err = run(capsys, "train", "--batch-size", "16", "--out", str(tmp_path))
+    assert status == 130 and err == [
+        f"error: interrupted; nothing was saved, {tmp_path} keeps the earlier model.pth"
+    ]
     assert earlier.read_bytes() == b"an earlier run"
     assert not (tmp_path / "training_curve.png").exists()
+
+
+def train_tiny(capsys, out, *options):
+    """Train for one epoch on the tiny data into ``out``; return status, stdout, stderr."""
+    return run(capsys, "train", "--epochs", "1", "--batch-size", "16", "--out", str(out), *options)
+
+
+def test_diverging_run_stops_early_and_keeps_the_good_pair(tiny_data, tmp_path, capsys):
+    assert train_tiny(capsys, tmp_path)[0] == 0
+    before = {n: (tmp_path / n).read_bytes() for n in ("model.pth", "training_curve.png")}
+    status, out, err = train_tiny(capsys, tmp_path, "--lr", "1e9", "--epochs", "3")
+    assert status == 1 and out == [] and len(err) == 1
+    assert re.match(r"error: training diverged: the loss became (nan|inf) at step ", err[0])
+    assert "(epoch 1)" in err[0] and err[0].endswith(
+        f"nothing was saved, {tmp_path} keeps the earlier model.pth and training_curve.png; "
+        "try a smaller --lr"
+    )
+    assert {n: (tmp_path / n).read_bytes() for n in before} == before
+
+
+def test_interrupt_while_saving_keeps_the_old_pair_and_says_so(
+    tiny_data, tmp_path, capsys, monkeypatch
+):
+    assert train_tiny(capsys, tmp_path)[0] == 0
+    before = {n: (tmp_path / n).read_bytes() for n in ("model.pth", "training_curve.png")}
+
+    def ctrl_c_while_drawing(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "save_training_curve", ctrl_c_while_drawing)
+    status, _, err = train_tiny(capsys, tmp_path, "--seed", "1")
+    assert status == 130 and err == [
+        f"error: interrupted; nothing was saved, {tmp_path} keeps the earlier model.pth and "
+        "training_curve.png"
+    ]
+    assert {n: (tmp_path / n).read_bytes() for n in before} == before
+
+
+@pytest.mark.parametrize(
+    ("layout", "fragment"),
+    [
+        ("below-a-file", "lies below"),
+        ("model-is-a-folder", "model.pth exists and is not a regular file"),
+        ("curve-is-a-folder", "training_curve.png exists and is not a regular file"),
+    ],
+)
+def test_bad_destination_is_refused_before_training(
+    tiny_data, tmp_path, capsys, monkeypatch, layout, fragment
+):
+    def must_not_train(*args, **kwargs):
+        raise AssertionError("trained although the destination is unusable")
+
+    monkeypatch.setattr(cli, "train_model", must_not_train)
+    if layout == "below-a-file":
+        (tmp_path / "file").write_text("x")
+        out = tmp_path / "file" / "run"
+    else:
+        out = tmp_path / "run"
+        (out / ("model.pth" if layout == "model-is-a-folder" else "training_curve.png")).mkdir(
+            parents=True
+        )
+    status, _, err = run(capsys, "train", "--out", str(out))
+    assert status == 1 and len(err) == 1 and fragment in err[0]
+
+
+def test_batch_size_larger_than_the_data_is_one_line(tiny_data, tmp_path, capsys):
+    status, _, err = run(capsys, "train", "--batch-size", "1000000", "--out", str(tmp_path / "r"))
+    assert status == 1 and err == [
+        "error: --batch-size 1000000 is larger than the 64 training examples; choose at most 64"
+    ]
+    assert not (tmp_path / "r").exists()
+
+
+def test_second_run_into_a_busy_folder_is_refused(tiny_data, tmp_path, capsys):
+    from dlbook.runs import RunFolder
+
+    with RunFolder(tmp_path, ("model.pth", "training_curve.png")):
+        status, _, err = train_tiny(capsys, tmp_path)
+    assert status == 1 and err == [
+        f"error: another run is writing into {tmp_path}; wait for it to finish or choose "
+        "another --out"
+    ]
+    assert not (tmp_path / "model.pth").exists()
+
+
+def test_evaluate_refuses_a_checkpoint_with_a_flipped_byte(
+    tiny_data, tmp_path, capsys, flip_weight_byte
+):
+    path = checkpoints.save_checkpoint(fe_model.CorruptMNISTNet(), tmp_path / "model.pth")
+    flip_weight_byte(path)
+    status, out, err = run(capsys, "evaluate", str(path))
+    assert status == 1 and out == [] and len(err) == 1 and "fails its content check" in err[0]
+
+
+def test_evaluate_refuses_nan_weights(tiny_data, tmp_path, capsys):
+    path = checkpoints.save_checkpoint(fe_model.CorruptMNISTNet(), tmp_path / "model.pth")
+    payload = checkpoints.read_checkpoint(path)
+    payload["state_dict"]["classifier.2.bias"][:] = float("nan")
+    payload["digest"] = checkpoints.content_digest(payload)
+    torch.save(payload, path)
+    status, out, err = run(capsys, "evaluate", str(path))
+    assert status == 1 and out == [] and len(err) == 1 and "non-finite weights" in err[0]
+
+
+def test_evaluate_reports_a_missing_config_in_one_line(tiny_data, tmp_path, capsys):
+    path = checkpoints.save_checkpoint(fe_model.CorruptMNISTNet(), tmp_path / "model.pth")
+    payload = checkpoints.read_checkpoint(path)
+    del payload["config"]
+    torch.save(payload, path)
+    status, _, err = run(capsys, "evaluate", str(path))
+    assert status == 1 and len(err) == 1 and "'config' entry is missing" in err[0]
 
 
 def test_out_that_is_a_file_is_refused(tiny_data, tmp_path, capsys):
@@ -227,3 +341,25 @@ def test_main_runs_as_a_script_from_its_own_folder():
     )
     assert result.returncode == 2
     assert result.stderr.strip().endswith("expected a number > 0, got '0' (see --help)")
+
+
+@pytest.mark.parametrize("delay", [0.5, 1.5])
+def test_ctrl_c_while_starting_is_one_line_and_exit_130(tmp_path, delay):
+    """Ctrl-C while PyTorch is still loading (the first second of a run): no traceback."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    command = [sys.executable, "-m", "dlbook.final_exercise.main", "evaluate", "missing.pth"]
+    process = subprocess.Popen(command, cwd=tmp_path, stderr=subprocess.PIPE, text=True)
+    time.sleep(delay)
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=60)
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in err
+    assert (process.returncode, lines[0]) in {
+        (130, "error: interrupted while starting; nothing was changed"),
+        (130, "error: interrupted; nothing was changed"),
+        (1, "error: no checkpoint at missing.pth"),  # a fast machine finished first
+    }
