@@ -1,6 +1,7 @@
 """Tests for the final exercise's main.py: training, evaluation, bad input."""
 
 import re
+
 import pytest
 import torch
 from torch import nn
