@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import torch
-from torch.nn import functional as F
 
 from dlbook.data.corrupt_mnist import TRAIN_SHARDS, read_corrupt_file
+from dlbook.ops import affine_images
 
-MAX_TURN = 30.0  # degrees either way
+MAX_TURN = 10.0  # degrees either way
 MAX_SHIFT = 0.05  # fraction of the image size
 
 
@@ -32,14 +32,9 @@ def load_corrupt_mnist(
 
 
 def augment(images: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
-    """Return a batch ``[N, 1, 28, 28]`` with each digit turned by up to ±30° and shifted by up to
+    """Return a batch ``[N, 1, 28, 28]`` with each digit turned by up to ±10° and shifted by up to
     5 % of its size; nearest-neighbour, like the corruption (bilinear would blur the digits)."""
     n = len(images)
     angles = (torch.rand(n, generator=generator) * 2 - 1) * MAX_TURN
     shifts = (torch.rand(n, 2, generator=generator) * 2 - 1) * MAX_SHIFT
-    theta = torch.deg2rad(angles)
-    cos, sin = torch.cos(theta), torch.sin(theta)
-    dx, dy = (shifts * -2).unbind(1)  # affine_grid measures the image as 2 units wide
-    matrix = torch.stack([torch.stack([cos, -sin, dx], 1), torch.stack([sin, cos, dy], 1)], 1)
-    grid = F.affine_grid(matrix, list(images.shape), align_corners=False)
-    return F.grid_sample(images, grid, mode="nearest", padding_mode="zeros", align_corners=False)
+    return affine_images(images, angles, shifts, mode="nearest")

@@ -22,7 +22,7 @@ def test_from_state_dict_rebuilds_the_network_and_names_a_mismatch():
     state = net.state_dict()
     state["classifier.2.weight"] = torch.zeros(10, 5)
     with pytest.raises(
-        ValueError, match=r"classifier.2.weight has shape \[10, 5\], the network needs \[10, 288\]"
+        ValueError, match=r"classifier.2.weight has shape \[10, 5\], the network needs \[10, 1568\]"
     ):
         fe_model.CorruptMNISTNet.from_state_dict(state)
     with pytest.raises(ValueError, match="1 unknown \\(e.g. extra\\)"):
