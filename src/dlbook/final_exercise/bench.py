@@ -29,16 +29,11 @@ import torch
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
+from dlbook.arguments import OneLineParser, positive_int
 from dlbook.data import DataError
 from dlbook.files import write_atomically
 from dlbook.final_exercise.data import load_corrupt_mnist
-from dlbook.final_exercise.main import (
-    OneLineParser,
-    TrainConfig,
-    positive_int,
-    test_accuracy,
-    train_model,
-)
+from dlbook.final_exercise.main import TrainConfig, test_accuracy, train_model
 from dlbook.interrupts import restore_interrupts
 from dlbook.models import calculate_capacity
 from dlbook.training import train_epoch

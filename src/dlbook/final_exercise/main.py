@@ -19,7 +19,6 @@ if __name__ == "__main__":  # Ctrl-C while PyTorch loads: one line, not a traceb
     exit_quietly_on_interrupt()
 
 import argparse
-import math
 import signal
 import sys
 import time
@@ -31,6 +30,7 @@ import torch
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
+from dlbook.arguments import OneLineParser, natural_int, positive_float, positive_int
 from dlbook.checkpoints import CheckpointError, load_checkpoint, save_checkpoint
 from dlbook.data import DataError
 from dlbook.data.corrupt_mnist import corrupt_dir, is_checksummed
@@ -39,13 +39,7 @@ from dlbook.final_exercise.model import CorruptMNISTNet
 from dlbook.inference import predict
 from dlbook.interrupts import restore_interrupts
 from dlbook.plots import save_training_curve
-from dlbook.runs import (
-    RunError,
-    RunFolder,
-    RunInterrupted,
-    check_batch_size,
-    check_finite_loss,
-)
+from dlbook.runs import RunError, RunFolder, RunInterrupted, check_batch_size, check_finite_loss
 from dlbook.training import get_device
 
 
@@ -142,34 +136,6 @@ def test_accuracy(model: nn.Module, images: torch.Tensor, targets: torch.Tensor)
     """Return the fraction of ``images`` the model classifies correctly."""
     predictions = predict(model, images.unsqueeze(1)).argmax(dim=1)
     return (predictions == targets).float().mean().item()
-
-
-class OneLineParser(argparse.ArgumentParser):
-    """An argument parser that reports a usage error in one line (and exits with status 2)."""
-
-    def error(self, message: str) -> None:
-        """Print ``prog: error: message`` and a pointer to --help, then exit 2."""
-        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
-
-
-def _number(kind: type, test: Callable, rule: str) -> Callable[[str], float | int]:
-    """Return an argparse type that converts with ``kind`` and enforces ``test``."""
-
-    def convert(text: str):
-        try:
-            value = kind(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected {rule}, got {text!r}") from None
-        if not test(value):
-            raise argparse.ArgumentTypeError(f"expected {rule}, got {text!r}")
-        return value
-
-    return convert
-
-
-positive_float = _number(float, lambda v: v > 0 and math.isfinite(v), "a number > 0")
-positive_int = _number(int, lambda v: v >= 1, "a whole number >= 1")
-natural_int = _number(int, lambda v: v >= 0, "a whole number >= 0")
 
 
 def build_parser() -> argparse.ArgumentParser:
