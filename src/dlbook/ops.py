@@ -27,10 +27,15 @@ def pairwise_squared_distance(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
 
 
 def affine_images(
-    images: torch.Tensor, angles: torch.Tensor, shifts: torch.Tensor | None = None
+    images: torch.Tensor,
+    angles: torch.Tensor,
+    shifts: torch.Tensor | None = None,
+    mode: str = "bilinear",
 ) -> torch.Tensor:
     """Rotate each ``[N, H, W]`` (or ``[N, 1, H, W]``) image counter-clockwise by its angle in
-    degrees and shift it by a fraction of its size (``shifts`` ``[N, 2]``, x then y); bilinear."""
+    degrees and shift it by a fraction of its size (``shifts`` ``[N, 2]``, x then y).
+
+    ``mode`` is the sampling of ``grid_sample``: ``"bilinear"`` (smooth) or ``"nearest"``."""
     theta = torch.deg2rad(angles.to(images.dtype))
     cos, sin = torch.cos(theta), torch.sin(theta)
     dx, dy = (shifts.to(images.dtype) * -2).unbind(1) if shifts is not None else (0 * cos, 0 * cos)
@@ -39,7 +44,7 @@ def affine_images(
     matrix = torch.stack([torch.stack([cos, -sin, dx], 1), torch.stack([sin, cos, dy], 1)], 1)
     batch = images if images.ndim == 4 else images.unsqueeze(1)
     grid = F.affine_grid(matrix, list(batch.shape), align_corners=False)
-    moved = F.grid_sample(batch, grid, mode="bilinear", padding_mode="zeros", align_corners=False)
+    moved = F.grid_sample(batch, grid, mode=mode, padding_mode="zeros", align_corners=False)
     return moved if images.ndim == 4 else moved.squeeze(1)
 
 

@@ -24,9 +24,7 @@ from booktools import practice
 from booktools.sources import cell_tags, notebook_paths, source_of
 from dlbook.files import PROJECT_ROOT
 
-# Chapter 13 is rewritten separately; remove it from this set when that work is merged.
-NOT_YET_ANALYSED = {"13-corrupted-mnist.ipynb"}
-CHAPTERS = [p for p in notebook_paths(PROJECT_ROOT) if p.name not in NOT_YET_ANALYSED]
+CHAPTERS = notebook_paths(PROJECT_ROOT)
 
 BACKTICKED = re.compile(r"`([^`]+)`")
 IDENTIFIER = re.compile(r"[A-Za-z_]\w*")

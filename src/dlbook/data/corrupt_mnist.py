@@ -1,4 +1,11 @@
-"""The final exercise's corrupted MNIST: generated from the real digits in the course's file layout."""
+"""The final exercise's corrupted MNIST: the course's own recipe applied to the real digits.
+
+The course (``tools/corrupt_mnist.py`` of the MLOps course) rotates each stack of 5,000 MNIST
+digits with torchvision's ``RandomRotation(50)``, which draws one angle for the whole stack, and
+divides by 255; the first 30,000 training digits make six shards, the first 5,000 test digits the
+test set. Files written here carry a checksummed manifest; a folder without one (the course's
+own download) is checked by name, shape, dtype and value range instead.
+"""
 
 from __future__ import annotations
 
@@ -18,15 +25,14 @@ from dlbook.files import (
     sha256_of,
     write_atomically,
 )
-from dlbook.ops import rotate_images
 
 CORRUPT_FOLDER = "corruptmnist"
 CORRUPT_SEED = 1234
 TRAIN_SHARDS = 6
 SHARD_SIZE = 5000
 TEST_SIZE = 5000
-MAX_ANGLE = 30.0
-NOISE_STD = 0.1
+MAX_ANGLE = 50.0
+RECIPE = "course tools/corrupt_mnist.py: RandomRotation(50) per 5,000-image stack, / 255"
 MANIFEST = "MANIFEST.json"
 GROUND_TRUTH = "generation.pt"
 
@@ -34,17 +40,6 @@ GROUND_TRUTH = "generation.pt"
 def corrupt_dir() -> Path:
     """Return the folder corrupted MNIST lives in."""
     return data_dir() / CORRUPT_FOLDER
-
-
-def corrupt_images(
-    images: torch.Tensor, generator: torch.Generator
-) -> tuple[torch.Tensor, torch.Tensor]:
-    """Rotate by U(-30°, 30°), add N(0, 0.1²) noise, clip to [0, 1]; return images and angles."""
-    n = images.shape[0]
-    angles = (torch.rand(n, generator=generator) * 2 - 1) * MAX_ANGLE
-    rotated = rotate_images(images, angles)
-    noise = torch.randn(rotated.shape, generator=generator) * NOISE_STD
-    return (rotated + noise).clamp_(0.0, 1.0), angles
 
 
 def corrupt_file_names() -> list[str]:
@@ -55,27 +50,41 @@ def corrupt_file_names() -> list[str]:
     return names + ["test_images.pt", "test_target.pt"]
 
 
+def rotate_stack(digits: torch.Tensor) -> tuple[torch.Tensor, float]:
+    """Apply the course's ``RandomRotation(50)`` to a ``[N, 28, 28]`` stack; return it and the angle.
+
+    torchvision treats the stack as one image with N channels, so every digit turns by the same
+    angle (nearest-neighbour, corners filled with 0). The angle comes from torch's global generator.
+    """
+    from torchvision import transforms
+
+    rotation = transforms.RandomRotation(MAX_ANGLE)
+    before = torch.get_rng_state()
+    angle = rotation.get_params(rotation.degrees)  # the draw the transform is about to make
+    torch.set_rng_state(before)
+    return rotation(digits), angle
+
+
 def _build_corrupt_mnist(seed: int) -> tuple[dict[str, torch.Tensor], dict[str, torch.Tensor]]:
-    """Compute the corrupted tensors (by file name) and their ground truth from real MNIST."""
-    generator = torch.Generator().manual_seed(seed)
+    """Compute the course's files (by name) and the angles drawn, from real MNIST."""
+    train, test = mnist(train=True), mnist(train=False)
     files: dict[str, torch.Tensor] = {}
-    truth: dict[str, torch.Tensor] = {}
-    for split, n_take in (("train", TRAIN_SHARDS * SHARD_SIZE), ("test", TEST_SIZE)):
-        source = mnist(train=split == "train")
-        pick = torch.randperm(len(source.targets), generator=generator)[:n_take]
-        clean = source.data[pick].float().div(255)
-        images, angles = corrupt_images(clean, generator)
-        targets = source.targets[pick].to(torch.int64)
-        truth[f"{split}_source_index"] = pick.clone()
-        truth[f"{split}_angle"] = angles.clone()
-        if split == "train":
-            for i in range(TRAIN_SHARDS):
-                part = slice(i * SHARD_SIZE, (i + 1) * SHARD_SIZE)
-                files[f"train_images_{i}.pt"] = images[part].clone()
-                files[f"train_target_{i}.pt"] = targets[part].clone()
-        else:
-            files["test_images.pt"] = images.clone()
-            files["test_target.pt"] = targets.clone()
+    angles = []
+    with torch.random.fork_rng(devices=[]):  # seed the global generator without disturbing it
+        torch.manual_seed(seed)
+        for i in range(TRAIN_SHARDS):
+            part = slice(i * SHARD_SIZE, (i + 1) * SHARD_SIZE)
+            rotated, angle = rotate_stack(train.data[part])
+            files[f"train_images_{i}.pt"] = rotated / 255.0
+            files[f"train_target_{i}.pt"] = train.targets[part].clone()
+            angles.append(angle)
+        rotated, test_angle = rotate_stack(test.data[:TEST_SIZE])
+    files["test_images.pt"] = rotated / 255.0
+    files["test_target.pt"] = test.targets[:TEST_SIZE].clone()
+    truth = {
+        "train_angle": torch.tensor(angles, dtype=torch.float64),
+        "test_angle": torch.tensor([test_angle], dtype=torch.float64),
+    }
     return files, truth
 
 
@@ -94,12 +103,17 @@ def _damaged_corrupt_files(folder: Path, manifest: dict) -> list[str]:
     return [n for n in names if n not in files or not file_matches(folder / n, files[n])]
 
 
+def is_checksummed(folder: Path | None = None) -> bool:
+    """Return whether a corrupted-MNIST folder carries a manifest (written here, checksummed)."""
+    return _read_manifest(folder or corrupt_dir()) is not None
+
+
 def generate_corrupt_mnist(seed: int = CORRUPT_SEED) -> str:
     """Write corrupted MNIST in the course's layout unless it is already present and intact."""
     folder = corrupt_dir()
     manifest = _read_manifest(folder)
     existing = [n for n in corrupt_file_names() if (folder / n).exists()]
-    if manifest is not None:
+    if manifest is not None and manifest.get("recipe") == RECIPE and manifest.get("seed") == seed:
         damaged = _damaged_corrupt_files(folder, manifest)
         if not damaged:
             return f"corrupted MNIST: {display_path(folder)} has all 14 files, verified; nothing changed"
@@ -108,7 +122,15 @@ def generate_corrupt_mnist(seed: int = CORRUPT_SEED) -> str:
             f"(checksum mismatch); delete {display_path(folder)} and run `python -m dlbook.data` "
             "to regenerate it"
         )
-    if existing:
+    if manifest is None and existing:
+        if len(existing) == len(corrupt_file_names()):
+            for name in existing:
+                read_corrupt_file(name, folder)  # raises DataError naming a wrong file
+            return (
+                f"corrupted MNIST: {display_path(folder)} holds the course's own 14 files (no "
+                f"{MANIFEST}: names, shapes, dtypes and value ranges checked, not checksummed); "
+                "left alone"
+            )
         raise DataError(
             f"corrupted MNIST: {display_path(folder)} holds files without a {MANIFEST}; they were "
             "not written by dlbook, so they are left alone. Move them away to regenerate."
@@ -120,34 +142,69 @@ def generate_corrupt_mnist(seed: int = CORRUPT_SEED) -> str:
     for name, tensor in [*files.items(), (GROUND_TRUTH, truth)]:
         save_torch_atomically(tensor, folder / name)
         digests[name] = sha256_of(folder / name)
-    record = {
-        "description": "MNIST, each image rotated by U(-30, 30) degrees, then N(0, 0.1^2) "
-        "pixel noise, clipped to [0, 1]",
-        "seed": seed,
-        "files": digests,
-    }
+    record = {"recipe": RECIPE, "seed": seed, "files": digests}
     write_atomically(folder / MANIFEST, lambda tmp: tmp.write_text(json.dumps(record, indent=1)))
     seconds = time.perf_counter() - start
-    return f"corrupted MNIST: generated 14 files in {display_path(folder)} in {seconds:.1f} s"
+    verb = "regenerated (older recipe replaced)" if manifest is not None else "generated"
+    return f"corrupted MNIST: {verb} 14 files in {display_path(folder)} in {seconds:.1f} s"
 
 
-def load_verified(name: str):
-    """Load one file of the corrupted-MNIST folder after checking it against the manifest."""
-    folder = corrupt_dir()
+def _expected_form(name: str) -> tuple[torch.dtype, tuple[int, ...], float, float]:
+    """Return the dtype, shape and value range the course's file ``name`` must have."""
+    n = TEST_SIZE if name.startswith("test") else SHARD_SIZE
+    if "_images" in name:
+        return torch.float32, (n, 28, 28), 0.0, 1.0
+    return torch.int64, (n,), 0, 9
+
+
+def _check_form(path: Path, tensor) -> None:
+    """Raise DataError unless ``tensor`` has the dtype, shape and value range of the course's file."""
+    dtype, shape, low, high = _expected_form(path.name)
+    wanted = f"{str(dtype).removeprefix('torch.')} {list(shape)} with values in [{low:g}, {high:g}]"
+    if not isinstance(tensor, torch.Tensor):
+        raise DataError(f"{display_path(path)} holds a {type(tensor).__name__}, expected {wanted}")
+    found = f"{str(tensor.dtype).removeprefix('torch.')} {list(tensor.shape)}"
+    fits = tensor.dtype == dtype and tuple(tensor.shape) == shape
+    if fits and tensor.numel() and not (low <= tensor.min() and tensor.max() <= high):
+        found += f" with values in [{tensor.min():g}, {tensor.max():g}]"
+        fits = False
+    if not fits:
+        raise DataError(f"{display_path(path)} holds {found}, expected {wanted}")
+
+
+def read_corrupt_file(name: str, folder: Path | None = None) -> torch.Tensor:
+    """Load one file of a corrupted-MNIST folder: checked against its manifest when it has one,
+    otherwise (the course's own folder) by shape, dtype and value range."""
+    folder = Path(folder) if folder is not None else corrupt_dir()
     manifest = _read_manifest(folder)
-    if manifest is None:
+    path = folder / name
+    if manifest is None and not any((folder / n).exists() for n in corrupt_file_names()):
         raise DataError(
             f"corrupted MNIST is missing from {display_path(folder)}; run `python -m dlbook.data`"
         )
-    expected = manifest.get("files", {}).get(name)
-    if expected is None or not file_matches(folder / name, expected):
-        raise DataError(
-            f"{display_path(folder / name)} is missing or damaged (checksum mismatch); delete "
-            f"{display_path(folder)} and run `python -m dlbook.data` to regenerate it"
-        )
-    return torch.load(folder / name, weights_only=True)
+    if manifest is not None:
+        expected = manifest.get("files", {}).get(name)
+        if expected is None or not file_matches(path, expected):
+            raise DataError(
+                f"{display_path(path)} is missing or damaged (checksum mismatch); delete "
+                f"{display_path(folder)} and run `python -m dlbook.data` to regenerate it"
+            )
+        if manifest.get("recipe") != RECIPE:
+            raise DataError(
+                f"{display_path(folder)} was generated by an older recipe, not the course's; "
+                "run `python -m dlbook.data` to regenerate it"
+            )
+        return torch.load(path, weights_only=True)
+    if not path.is_file():
+        raise DataError(f"{display_path(path)} is missing (the course's folder has 14 files)")
+    try:
+        tensor = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as exc:  # noqa: BLE001 - a damaged file fails in many ways
+        raise DataError(f"{display_path(path)} is not a readable tensor file") from exc
+    _check_form(path, tensor)
+    return tensor
 
 
 def load_corrupt_ground_truth() -> dict[str, torch.Tensor]:
-    """Return the rotation angles and MNIST indices used to generate corrupted MNIST."""
-    return load_verified(GROUND_TRUTH)
+    """Return the rotation angles drawn for the six training shards and for the test set."""
+    return read_corrupt_file(GROUND_TRUTH)

@@ -1,6 +1,7 @@
 """The final exercise as the course frames it: a classifier for corrupted MNIST in three files.
 
-- ``data.py``: loads the corrupted-MNIST files (``train_images_{0..5}.pt`` … ``test_target.pt``);
+- ``data.py``: loads the corrupted-MNIST files (``train_images_{0..5}.pt`` … ``test_target.pt``)
+  and augments training batches;
 - ``model.py``: the network;
 - ``main.py``: the command line, ``train --lr …`` and ``evaluate CHECKPOINT``;
 - ``bench.py``: the recipe measured against the course's reference design.

@@ -1,54 +1,51 @@
-"""Tests for dlbook.data.corrupt_mnist: the generator, its manifest, idempotence."""
+"""Tests for dlbook.data.corrupt_mnist: the course's recipe, the manifest, the course's own folder."""
 
-import dataclasses
-import gzip
-import hashlib
-from pathlib import Path
+import json
 
 import pytest
 import torch
 
 from dlbook import files
-from dlbook import ops
-from dlbook.data import DataError
-from dlbook.data import corrupt_mnist
-from dlbook.data import datasets
-from dlbook.data import image_folder
-from dlbook.data import provision
-from dlbook.data import raw
-from dlbook.data import standins
+from dlbook.data import DataError, corrupt_mnist
+from dlbook.data.datasets import mnist
 from dlbook.final_exercise import data as fe_data
 
-
 REAL_DATA = files.data_dir()  # captured before any test points DLBOOK_DATA elsewhere
-def test_committed_corrupt_mnist_has_course_layout_and_corruption():
+
+
+def test_provisioned_corrupt_mnist_is_the_course_recipe():
     images, targets = fe_data.load_corrupt_mnist("train")
     test_images, test_targets = fe_data.load_corrupt_mnist("test")
     assert images.shape == (30_000, 28, 28) and images.dtype == torch.float32
-    assert targets.shape == (30_000,) and targets.dtype == torch.int64
-    assert test_images.shape == (5_000, 28, 28) and test_targets.shape == (5_000,)
-    assert images.min() >= 0 and images.max() <= 1
-    share = torch.bincount(targets, minlength=10).float() / len(targets)
-    assert share.min() > 0.08 and share.max() < 0.125  # every digit well represented
+    assert test_images.shape == (5_000, 28, 28) and test_targets.dtype == torch.int64
+    assert torch.equal(targets, mnist(train=True).targets[:30_000])  # the course's slicing
+    assert torch.equal(test_targets, mnist(train=False).targets[:5_000])
+    assert images.min() == 0 and images.max() == 1
+    assert torch.equal(images * 255, (images * 255).round())  # uint8 / 255: no noise added
     truth = corrupt_mnist.load_corrupt_ground_truth()
-    assert truth["train_angle"].abs().max() <= 30 and truth["train_angle"].std() > 15
-    # background noise: corners of clean MNIST are exactly 0, here they are noisy
-    corners = images[:, :3, :3]
-    assert 0.03 < corners.mean() < 0.06  # E[max(0, N(0, 0.1²))] ≈ 0.04
+    assert truth["train_angle"].shape == (6,) and truth["test_angle"].shape == (1,)
+    assert truth["train_angle"].abs().max() <= 50 and truth["train_angle"].std() > 5
 
 
 def test_each_shard_is_saved_without_its_parent_storage():
-    path = corrupt_mnist.corrupt_dir() / "train_images_0.pt"
-    assert path.stat().st_size < 5_000 * 28 * 28 * 4 * 1.1
+    for name in ("train_images_0.pt", "train_target_0.pt"):
+        tensor = torch.load(corrupt_mnist.corrupt_dir() / name, weights_only=True)
+        size = (corrupt_mnist.corrupt_dir() / name).stat().st_size
+        assert size < tensor.numel() * tensor.element_size() * 1.1
 
 
-def test_same_seed_gives_same_corruption():
-    clean = torch.rand(8, 28, 28)
-    first = corrupt_mnist.corrupt_images(clean, torch.Generator().manual_seed(5))
-    second = corrupt_mnist.corrupt_images(clean, torch.Generator().manual_seed(5))
-    other = corrupt_mnist.corrupt_images(clean, torch.Generator().manual_seed(6))
-    assert torch.equal(first[0], second[0]) and torch.equal(first[1], second[1])
-    assert not torch.equal(first[0], other[0])
+def test_rotate_stack_turns_every_digit_by_one_angle_within_50_degrees():
+    digit = torch.zeros(28, 28, dtype=torch.uint8)
+    digit[4:24, 13:15] = 255  # a vertical bar
+    torch.manual_seed(3)
+    turned, angle = corrupt_mnist.rotate_stack(digit.expand(4, 28, 28).clone())
+    assert abs(angle) <= 50 and abs(angle) > 1
+    assert all(torch.equal(turned[0], t) for t in turned) and not torch.equal(turned[0], digit)
+    angles = []
+    for seed in range(20):
+        torch.manual_seed(seed)
+        angles.append(corrupt_mnist.rotate_stack(digit[None])[1])
+    assert max(angles) > 25 and min(angles) < -25 and max(map(abs, angles)) <= 50
 
 
 @pytest.fixture
@@ -59,6 +56,36 @@ def small_corrupt(data_root, monkeypatch):
     monkeypatch.setattr(corrupt_mnist, "TEST_SIZE", 40)
     corrupt_mnist.generate_corrupt_mnist()
     return corrupt_mnist.corrupt_dir()
+
+
+def test_files_match_the_course_script_pixel_for_pixel(small_corrupt):
+    from torchvision import transforms
+
+    train, test = mnist(train=True), mnist(train=False)
+    state = torch.get_rng_state()
+    torch.manual_seed(corrupt_mnist.CORRUPT_SEED)  # the course's script, with our seed
+    rotation = transforms.RandomRotation(50)
+    expected = {}
+    for i in range(6):
+        expected[f"train_images_{i}.pt"] = rotation(train.data[50 * i : 50 * (i + 1)]) / 255.0
+        expected[f"train_target_{i}.pt"] = train.targets[50 * i : 50 * (i + 1)]
+    expected["test_images.pt"] = rotation(test.data[:40]) / 255.0
+    expected["test_target.pt"] = test.targets[:40]
+    torch.set_rng_state(state)
+    for name, tensor in expected.items():
+        saved = torch.load(small_corrupt / name, weights_only=True)
+        assert saved.dtype == tensor.dtype and torch.equal(saved, tensor), name
+
+
+def test_generation_leaves_the_global_generator_alone(small_corrupt):
+    torch.manual_seed(0)
+    expected = torch.rand(3)
+    torch.manual_seed(0)
+    for name in corrupt_mnist.corrupt_file_names():
+        (small_corrupt / name).unlink()
+    (small_corrupt / corrupt_mnist.MANIFEST).unlink()
+    corrupt_mnist.generate_corrupt_mnist()
+    assert torch.equal(torch.rand(3), expected)
 
 
 def test_generation_is_idempotent(small_corrupt, snapshot):
@@ -78,6 +105,17 @@ def test_generation_is_deterministic(small_corrupt, tmp_path, monkeypatch, snaps
     assert {k: v[1] for k, v in first.items()} == {k: v[1] for k, v in second.items()}
 
 
+def test_files_of_an_older_recipe_are_refused_then_regenerated(small_corrupt):
+    manifest = small_corrupt / corrupt_mnist.MANIFEST
+    record = json.loads(manifest.read_text())
+    record["recipe"] = "an older recipe"
+    manifest.write_text(json.dumps(record))
+    with pytest.raises(DataError, match="older recipe.*python -m dlbook.data"):
+        fe_data.load_corrupt_mnist("test")
+    assert "regenerated" in corrupt_mnist.generate_corrupt_mnist()
+    assert fe_data.load_corrupt_mnist("test")[0].shape == (40, 28, 28)
+
+
 def test_damaged_shard_is_reported_never_loaded_never_overwritten(small_corrupt):
     shard = small_corrupt / "train_images_3.pt"
     shard.write_bytes(shard.read_bytes()[:100])
@@ -95,3 +133,53 @@ def test_foreign_files_are_left_alone(data_root):
     with pytest.raises(DataError, match="left alone"):
         corrupt_mnist.generate_corrupt_mnist()
     assert (folder / "train_images_0.pt").read_bytes() == b"someone else's data"
+
+
+@pytest.fixture
+def course_folder(small_corrupt, tmp_path):
+    """A copy of the course's folder as it is downloaded: the 14 files, no manifest."""
+    folder = tmp_path / "course" / "corruptmnist"
+    folder.mkdir(parents=True)
+    for name in corrupt_mnist.corrupt_file_names():
+        (folder / name).write_bytes((small_corrupt / name).read_bytes())
+    return folder
+
+
+def test_course_folder_without_manifest_loads_unchecksummed(course_folder, small_corrupt):
+    images, targets = fe_data.load_corrupt_mnist("train", course_folder)
+    assert torch.equal(images, fe_data.load_corrupt_mnist("train")[0]) and len(targets) == 300
+    assert not corrupt_mnist.is_checksummed(course_folder)
+    assert corrupt_mnist.is_checksummed(small_corrupt)
+
+
+@pytest.mark.parametrize(
+    ("name", "tensor", "message"),
+    [
+        ("test_images.pt", torch.zeros(40, 28, 28, dtype=torch.float64), "float64 .*expected float32"),
+        ("test_images.pt", torch.zeros(40, 28, 27), r"\[40, 28, 27\], expected float32 \[40, 28, 28\]"),
+        ("train_images_2.pt", torch.full((50, 28, 28), 255.0), r"values in \[255, 255\], expected float32 \[50, 28, 28\] with values in \[0, 1\]"),
+        ("test_target.pt", torch.full((40,), 10), r"values in \[10, 10\], expected int64"),
+        ("train_target_0.pt", {"not": "a tensor"}, "a dict, expected int64"),
+    ],
+)  # fmt: skip
+def test_course_folder_with_a_wrong_file_names_it(course_folder, name, tensor, message):
+    torch.save(tensor, course_folder / name)
+    split = "test" if name.startswith("test") else "train"
+    with pytest.raises(DataError, match=f"{name} holds .*{message}"):
+        fe_data.load_corrupt_mnist(split, course_folder)
+
+
+def test_course_folder_missing_or_unreadable_file_is_named(course_folder):
+    (course_folder / "test_target.pt").unlink()
+    with pytest.raises(DataError, match="test_target.pt is missing"):
+        fe_data.load_corrupt_mnist("test", course_folder)
+    (course_folder / "test_target.pt").write_bytes(b"garbage")
+    with pytest.raises(DataError, match="test_target.pt is not a readable tensor file"):
+        fe_data.load_corrupt_mnist("test", course_folder)
+
+
+def test_provisioning_leaves_the_course_own_files_alone(course_folder, monkeypatch, snapshot):
+    monkeypatch.setenv(files.DATA_ENV, str(course_folder.parent))
+    before = snapshot(course_folder)
+    assert "course's own 14 files" in corrupt_mnist.generate_corrupt_mnist()
+    assert snapshot(course_folder) == before

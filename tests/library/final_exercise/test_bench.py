@@ -24,6 +24,14 @@ def test_reference_training_follows_the_course_recipe():
     assert [c.out_channels for c in convs] == [32, 64, 128] and dropout[0].p == 0.5
 
 
+def test_results_round_trip_through_the_json_file(tmp_path):
+    results = [bench.Result("ref", 93_962, 0.98, 80.5), bench.Result("ours", 29_130, 0.991, 40.25)]
+    bench.save_results(results, tmp_path / "bench.json")
+    assert bench.load_results(tmp_path / "bench.json") == results
+    record = (tmp_path / "bench.json").read_text()
+    assert '"torch": "2.' in record and str(tmp_path) not in record
+
+
 def test_bad_reference_epochs_is_one_line_and_exit_2(capsys):
     import pytest
 
@@ -36,11 +44,11 @@ def test_bad_reference_epochs_is_one_line_and_exit_2(capsys):
 
 
 def test_interrupted_benchmark_is_one_line(capsys, monkeypatch):
-    def ctrl_c(split):
+    def ctrl_c(split, folder=None):
         raise KeyboardInterrupt
 
     monkeypatch.setattr(bench, "load_corrupt_mnist", ctrl_c)
     assert bench.main([]) == 130
     assert capsys.readouterr().err.strip().splitlines() == [
-        "error: interrupted; the benchmark saves nothing, nothing was changed"
+        "error: interrupted; no results were written"
     ]

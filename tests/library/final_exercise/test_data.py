@@ -1,6 +1,7 @@
 """Tests for the final exercise's data.py: loading corrupted MNIST."""
 
 import pytest
+import torch
 
 from dlbook.data import DataError
 from dlbook.final_exercise import data as fe_data
@@ -16,6 +17,22 @@ def test_missing_corrupt_mnist_names_the_command(data_root):
         fe_data.load_corrupt_mnist("test")
 
 
-# ---------------------------------------------------------------------------------------------
-# Stand-ins and image folder
-# ---------------------------------------------------------------------------------------------
+def test_augment_turns_and_shifts_without_blurring():
+    images = torch.rand(8, 1, 28, 28)
+    moved = fe_data.augment(images, torch.Generator().manual_seed(0))
+    assert moved.shape == images.shape and not torch.equal(moved, images)
+    # nearest-neighbour: every pixel is one of the originals, or 0 where the image moved away
+    assert torch.isin(moved, torch.cat([images.flatten(), torch.zeros(1)])).all()
+    again = fe_data.augment(images, torch.Generator().manual_seed(0))
+    assert torch.equal(moved, again)
+
+
+def test_augment_turns_by_at_most_max_turn():
+    bar = torch.zeros(1, 1, 28, 28)
+    bar[0, 0, 4:24, 14] = 1.0  # a vertical stroke through the centre
+    rows, cols = torch.nonzero(bar[0, 0] > 0, as_tuple=True)
+    for seed in range(20):
+        moved = fe_data.augment(bar, torch.Generator().manual_seed(seed))[0, 0]
+        r, c = torch.nonzero(moved > 0, as_tuple=True)
+        slope = torch.atan2((c - c.float().mean()).abs().max(), torch.tensor(10.0))
+        assert torch.rad2deg(slope) <= fe_data.MAX_TURN + 8  # pixel steps add a few degrees
