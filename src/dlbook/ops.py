@@ -46,8 +46,3 @@ def affine_images(
     grid = F.affine_grid(matrix, list(batch.shape), align_corners=False)
     moved = F.grid_sample(batch, grid, mode=mode, padding_mode="zeros", align_corners=False)
     return moved if images.ndim == 4 else moved.squeeze(1)
-
-
-def rotate_images(images: torch.Tensor, angles: torch.Tensor) -> torch.Tensor:
-    """Rotate each ``[N, H, W]`` image counter-clockwise by its angle in degrees (bilinear)."""
-    return affine_images(images, angles)

@@ -47,6 +47,16 @@ def test_mismatched_dimensions_are_rejected():
 def test_rotation_turns_counter_clockwise():
     image = torch.zeros(1, 29, 29)
     image[0, 14, 20:27] = 1  # a bar pointing right of the centre
-    turned = ops.rotate_images(image, torch.tensor([90.0]))
+    turned = ops.affine_images(image, torch.tensor([90.0]))
     row, col = divmod(int(turned[0].argmax()), 29)
     assert row < 14 and abs(col - 14) <= 1  # now it points up
+
+
+def test_nearest_sampling_keeps_the_pixel_values():
+    image = torch.zeros(1, 29, 29)
+    image[0, 14, 20:27] = torch.tensor([0.2, 0.4, 0.6, 0.8, 1.0, 0.3, 0.5])
+    turned = ops.affine_images(image, torch.tensor([33.0]), mode="nearest")
+    assert set(turned.unique().tolist()) <= set(image.unique().tolist())
+    assert set(ops.affine_images(image, torch.tensor([33.0])).unique().tolist()) - set(
+        image.unique().tolist()
+    )  # bilinear mixes neighbours into new values
