@@ -22,19 +22,23 @@ def plot_errors(
     predictions: torch.Tensor,
     class_names: Sequence[str],
     max_images: int = 8,
+    ncols: int = 8,
 ) -> Figure | None:
-    """Show the images whose prediction differs from the label, titled "label → prediction"."""
+    """Show the images whose prediction differs from the label, titled "label → prediction",
+    in rows of ``ncols``."""
     wrong = (predictions != labels).nonzero().flatten()[:max_images]
     if len(wrong) == 0:
         print("no errors to show")
         return None
-    fig, axes = plt.subplots(1, len(wrong), figsize=(1.6 * len(wrong), 2.0), squeeze=False)
-    for ax, index in zip(axes[0], wrong.tolist()):
+    cols, rows = min(len(wrong), ncols), -(-len(wrong) // ncols)
+    fig, axes = plt.subplots(rows, cols, figsize=(1.0 * cols, 1.3 * rows), squeeze=False)
+    for ax in axes.flat:
+        ax.axis("off")
+    for ax, index in zip(axes.flat, wrong.tolist()):
         ax.imshow(as_image(images[index]), cmap="gray")
         ax.set_title(
             f"{class_names[labels[index]]}\n→ {class_names[predictions[index]]}", fontsize=8
         )
-        ax.axis("off")
     fig.suptitle("Errors: true label → predicted label", fontsize=10)
     fig.tight_layout()
     plt.show()

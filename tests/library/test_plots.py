@@ -16,6 +16,16 @@ def test_plot_errors_shows_only_mistakes(monkeypatch, capsys):
     assert "no errors" in capsys.readouterr().out
 
 
+def test_plot_errors_wraps_into_rows(monkeypatch):
+    monkeypatch.setattr(plt, "show", lambda: None)
+    labels = torch.zeros(30, dtype=torch.int64)
+    fig = plots.plot_errors(torch.rand(30, 28, 28), labels, labels + 1, list("0123456789"), 20, 8)
+    assert len(fig.axes) == 24  # 3 rows of 8, the last four empty
+    assert [bool(ax.images) for ax in fig.axes].count(True) == 20
+    assert fig.axes[9].get_title() == "0\n→ 1"
+    assert tuple(fig.get_size_inches()) == (8.0, 1.3 * 3)  # fits a page width
+
+
 def test_show_images_titles_each_image_with_its_label():
     fig = plots.show_images(torch.rand(10, 1, 28, 28), torch.arange(10), ncols=5, title="grid")
     assert len(fig.axes) == 10 and fig.axes[3].get_title() == "3"
