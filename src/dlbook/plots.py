@@ -31,15 +31,15 @@ def plot_errors(
         print("no errors to show")
         return None
     cols, rows = min(len(wrong), ncols), -(-len(wrong) // ncols)
-    fig, axes = plt.subplots(rows, cols, figsize=(1.0 * cols, 1.3 * rows), squeeze=False)
+    fig, axes = plt.subplots(rows, cols, figsize=(1.0 * cols, 1.6 * rows), squeeze=False)
     for ax in axes.flat:
         ax.axis("off")
     for ax, index in zip(axes.flat, wrong.tolist()):
         ax.imshow(as_image(images[index]), cmap="gray")
         ax.set_title(
-            f"{class_names[labels[index]]}\n→ {class_names[predictions[index]]}", fontsize=8
+            f"{class_names[labels[index]]}\n→ {class_names[predictions[index]]}", fontsize=10
         )
-    fig.suptitle("Errors: true label → predicted label", fontsize=10)
+    fig.suptitle("Errors: true label → predicted label", fontsize=11)
     fig.tight_layout()
     plt.show()
     return fig

@@ -23,7 +23,7 @@ def test_plot_errors_wraps_into_rows(monkeypatch):
     assert len(fig.axes) == 24  # 3 rows of 8, the last four empty
     assert [bool(ax.images) for ax in fig.axes].count(True) == 20
     assert fig.axes[9].get_title() == "0\n→ 1"
-    assert tuple(fig.get_size_inches()) == (8.0, 1.3 * 3)  # fits a page width
+    assert tuple(fig.get_size_inches()) == (8.0, 1.6 * 3)  # fits a page width
 
 
 def test_show_images_titles_each_image_with_its_label():
