@@ -3,8 +3,9 @@
     python main.py train --lr 1e-4 [--epochs N] [--batch-size B] [--seed S] [--out DIR] [--data DIR]
     python main.py evaluate runs/corruptmnist/model.pth [--data DIR]
 
-(or ``python -m dlbook.final_exercise.main …`` from anywhere). ``train`` writes the checkpoint and
-a training-curve PNG (training step against training loss); ``evaluate`` prints the test-set
+(or ``python -m dlbook.final_exercise.main …`` from anywhere). ``train`` turns the six training files into
+one orientation, then writes the checkpoint and a training-curve PNG (training step against
+training loss); ``evaluate`` turns the test file into that orientation and prints the test-set
 accuracy of a checkpoint written by ``train`` or of a plain ``state_dict`` saved the course's way.
 ``--data`` reads the course's own ``corruptmnist`` folder instead of the book's. Bad input gives
 one line on stderr and a non-zero exit, and a run that fails never touches files an earlier run
@@ -34,8 +35,8 @@ from dlbook.arguments import OneLineParser, natural_int, positive_float, positiv
 from dlbook.checkpoints import CheckpointError, load_checkpoint, save_checkpoint
 from dlbook.data import DataError
 from dlbook.data.corrupt_mnist import corrupt_dir, is_checksummed
-from dlbook.final_exercise.data import augment, load_corrupt_mnist
-from dlbook.final_exercise.model import CorruptMNISTNet
+from dlbook.final_exercise.data import augment, load_corrupt_mnist, straighten_files
+from dlbook.final_exercise.model import CorruptMNISTNet, classify_file
 from dlbook.inference import predict
 from dlbook.interrupts import restore_interrupts
 from dlbook.plots import save_training_curve
@@ -60,10 +61,12 @@ def train_model(
     on_epoch: Callable[[int, float], None] | None = None,
     progress: bool = False,
 ) -> tuple[CorruptMNISTNet, list[float]]:
-    """Train a :class:`CorruptMNISTNet` on ``[N, 28, 28]`` images; return it and the step losses.
+    """Train a :class:`CorruptMNISTNet` on the six training files joined (``[N, 28, 28]`` images);
+    return it and the step losses.
 
-    AdamW with a one-cycle learning-rate schedule peaking at ``config.lr``, and every batch freshly
-    augmented by small random rotations and shifts.
+    The files are first turned into one common orientation (``straighten_files``); then AdamW with
+    a one-cycle learning-rate schedule peaking at ``config.lr``, every batch freshly augmented by
+    small random rotations and shifts.
     """
     config = config or TrainConfig()
     torch.manual_seed(config.seed)
@@ -71,7 +74,7 @@ def train_model(
     device = get_device()
     model = CorruptMNISTNet().to(device)
     loader = DataLoader(
-        TensorDataset(images.unsqueeze(1), targets),
+        TensorDataset(straighten_files(images, targets).unsqueeze(1), targets),
         batch_size=config.batch_size,
         shuffle=True,
         generator=generator,
@@ -133,8 +136,15 @@ def load_trained_model(path: Path) -> CorruptMNISTNet:
 
 
 def test_accuracy(model: nn.Module, images: torch.Tensor, targets: torch.Tensor) -> float:
-    """Return the fraction of ``images`` the model classifies correctly."""
-    predictions = predict(model, images.unsqueeze(1)).argmax(dim=1)
+    """Return the fraction of a file of ``images`` the model classifies correctly once the file is
+    turned into the model's orientation (``classify_file``), as ``evaluate`` reports it."""
+    predictions, _ = classify_file(model, images)
+    return (predictions == targets).float().mean().item()
+
+
+def digit_accuracy(model: nn.Module, images: torch.Tensor, targets: torch.Tensor) -> float:
+    """Return the fraction of ``images`` the model classifies correctly each on its own, unturned."""
+    predictions = predict(model, images.reshape(-1, 1, 28, 28)).argmax(dim=1)
     return (predictions == targets).float().mean().item()
 
 
@@ -161,7 +171,10 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--out", type=Path, default=Path("runs/corruptmnist"),
                        help="folder for model.pth and training_curve.png "
                        "(default runs/corruptmnist)")  # fmt: skip
-    evaluate = commands.add_parser("evaluate", help="print the test accuracy of a checkpoint")
+    evaluate = commands.add_parser(
+        "evaluate",
+        help="turn the test file into the training orientation and print the test accuracy",
+    )
     evaluate.add_argument("checkpoint", type=Path,
                           help="a model.pth written by train, or a plain state_dict")  # fmt: skip
     for command in (train, evaluate):
@@ -199,9 +212,13 @@ def run_evaluate(args: argparse.Namespace) -> int:
     """Print the test accuracy of the checkpoint named on the command line."""
     model = load_trained_model(args.checkpoint)
     images, targets = load_data("test", args.data)
-    accuracy = test_accuracy(model.to(get_device()), images, targets)
-    correct = round(accuracy * len(targets))
-    print(f"test accuracy: {accuracy:.4f} ({correct}/{len(targets)} correct)")
+    model = model.to(get_device())
+    predictions, turn = classify_file(model, images)
+    correct = int((predictions == targets).sum())
+    print(f"test accuracy: {correct / len(targets):.4f} ({correct}/{len(targets)} correct, "
+          f"the file turned by {turn:+.0f} degrees)")  # fmt: skip
+    alone = digit_accuracy(model, images, targets)
+    print(f"each digit on its own, unturned: {alone:.4f}")
     return 0
 
 

@@ -7,11 +7,14 @@ from dlbook.final_exercise import bench
 
 def test_format_table_gives_ratios_to_the_reference():
     table = bench.format_table(
-        [bench.Result("ref", 93_962, 0.98, 80.0), bench.Result("ours", 61_042, 0.99, 40.0)]
+        [
+            bench.Result("ref", 93_962, 0.98, 0.97, 80.0),
+            bench.Result("ours", 61_042, 0.99, 0.95, 40.0),
+        ]
     ).splitlines()
     assert table[0].startswith("| design |") and len(table) == 4
-    assert table[2] == "| ref | 93,962 | 0.9800 | 80 s | 1.000 | 1.00 |"
-    assert table[3] == "| ours | 61,042 | 0.9900 | 40 s | 1.010 | 0.50 |"
+    assert table[2] == "| ref | 93,962 | 0.9800 | 0.9700 | 80 s | 1.00 |"
+    assert table[3] == "| ours | 61,042 | 0.9900 | 0.9500 | 40 s | 0.50 |"
 
 
 def test_reference_training_follows_the_course_recipe():
@@ -25,7 +28,10 @@ def test_reference_training_follows_the_course_recipe():
 
 
 def test_results_round_trip_through_the_json_file(tmp_path):
-    results = [bench.Result("ref", 93_962, 0.98, 80.5), bench.Result("ours", 29_130, 0.991, 40.25)]
+    results = [
+        bench.Result("ref", 93_962, 0.98, 0.97, 80.5),
+        bench.Result("ours", 29_130, 0.991, 0.95, 40.25),
+    ]
     bench.save_results(results, tmp_path / "bench.json")
     assert bench.load_results(tmp_path / "bench.json") == results
     record = (tmp_path / "bench.json").read_text()

@@ -36,3 +36,31 @@ def test_augment_turns_by_at_most_max_turn():
         r, c = torch.nonzero(moved > 0, as_tuple=True)
         slope = torch.atan2((c - c.float().mean()).abs().max(), torch.tensor(10.0))
         assert torch.rad2deg(slope) <= fe_data.MAX_TURN + 8  # pixel steps add a few degrees
+
+
+def test_file_turns_recovers_the_relative_turns_of_the_files(templates):
+    generator = torch.Generator().manual_seed(0)
+    targets = torch.arange(60) % 10
+    angles = [
+        -40.0,
+        5.0,
+        30.0,
+        -12.0,
+        45.0,
+        0.0,
+    ]  # each file turned by one angle, like the course's
+    files = [fe_data.turn_images(templates[targets[:10]] * (0.8 + 0.4 * torch.rand(10, 1, 1, generator=generator)), a)
+             for a in angles]  # fmt: skip
+    turns = fe_data.file_turns(torch.cat(files), targets)
+    mean = sum(angles) / len(angles)
+    for turn, angle in zip(turns, angles):
+        assert turn == pytest.approx(mean - angle, abs=1.5)
+    assert sum(turns) == pytest.approx(0.0, abs=1e-6)
+    straight = fe_data.straighten_files(torch.cat(files), targets)
+    first, last = straight[:10], straight[50:]  # now one orientation: the files agree
+    assert (first - last).abs().mean() < 0.5 * (files[0] - files[5]).abs().mean()
+
+
+def test_file_turns_needs_whole_files():
+    with pytest.raises(ValueError, match="6 files of equal size"):
+        fe_data.file_turns(torch.zeros(61, 28, 28), torch.zeros(61, dtype=torch.long))

@@ -27,3 +27,25 @@ def test_from_state_dict_rebuilds_the_network_and_names_a_mismatch():
         fe_model.CorruptMNISTNet.from_state_dict(state)
     with pytest.raises(ValueError, match="1 unknown \\(e.g. extra\\)"):
         fe_model.CorruptMNISTNet.from_state_dict({**net.state_dict(), "extra": torch.zeros(1)})
+
+
+class TemplateNet(torch.nn.Module):
+    """A stand-in classifier: the closer an image is to a digit's upright template, the surer."""
+
+    def __init__(self, templates: torch.Tensor) -> None:
+        super().__init__()
+        self.templates = templates
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        distances = (x.reshape(len(x), 1, -1) - self.templates.reshape(1, 10, -1)).square().sum(-1)
+        return -distances / 20  # gentle enough that confidence still varies with the turn
+
+
+def test_file_turn_finds_the_turn_under_which_the_model_is_surest(templates):
+    net = TemplateNet(templates)
+    targets = torch.arange(40) % 10
+    for angle in (-70.0, -33.0, 0.0, 48.0):
+        file = fe_model.turn_images(templates[targets], angle)
+        assert fe_model.file_turn(net, file) == pytest.approx(-angle, abs=1.5)
+        predictions, turn = fe_model.classify_file(net, file)
+        assert turn == fe_model.file_turn(net, file) and torch.equal(predictions, targets)
