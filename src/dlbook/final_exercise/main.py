@@ -66,13 +66,14 @@ def train_model(
 
     The files are first turned into one common orientation (``straighten_files``); then AdamW with
     a one-cycle learning-rate schedule peaking at ``config.lr``, every batch freshly augmented by
-    small random rotations and shifts.
+    small random rotations and shifts, in the channels-last memory layout.
     """
     config = config or TrainConfig()
     torch.manual_seed(config.seed)
     generator = torch.Generator().manual_seed(config.seed)
     device = get_device()
-    model = CorruptMNISTNet().to(device)
+    fast = torch.channels_last  # a memory layout that oneDNN's CPU convolutions run faster on
+    model = CorruptMNISTNet().to(device, memory_format=fast)
     loader = DataLoader(
         TensorDataset(straighten_files(images, targets).unsqueeze(1), targets),
         batch_size=config.batch_size,
@@ -93,7 +94,8 @@ def train_model(
 
             batches = tqdm(loader, desc=f"epoch {epoch}/{config.epochs}", leave=False)
         for inputs, labels in batches:
-            inputs, labels = augment(inputs, generator).to(device), labels.to(device)
+            inputs = augment(inputs, generator).to(device, memory_format=fast)
+            labels = labels.to(device)
             optimizer.zero_grad()
             loss = criterion(model(inputs), labels)
             loss.backward()
@@ -106,7 +108,7 @@ def train_model(
         if on_epoch is not None:
             recent = losses[-len(loader) :]
             on_epoch(epoch, sum(recent) / len(recent))
-    return model.cpu(), losses
+    return model.cpu().to(memory_format=torch.contiguous_format), losses
 
 
 def load_data(split: str, folder: Path | None = None) -> tuple[torch.Tensor, torch.Tensor]:

@@ -234,7 +234,7 @@ def test_evaluate_refuses_a_checkpoint_with_a_flipped_byte(
 def test_evaluate_refuses_nan_weights(tiny_data, tmp_path, capsys):
     path = checkpoints.save_checkpoint(fe_model.CorruptMNISTNet(), tmp_path / "model.pth")
     payload = checkpoints.read_checkpoint(path)
-    payload["state_dict"]["classifier.2.bias"][:] = float("nan")
+    payload["state_dict"]["classifier.1.bias"][:] = float("nan")
     payload["digest"] = checkpoints.content_digest(payload)
     torch.save(payload, path)
     status, out, err = run(capsys, "evaluate", str(path))

@@ -20,9 +20,9 @@ def test_from_state_dict_rebuilds_the_network_and_names_a_mismatch():
     images = torch.rand(3, 28, 28)
     assert copy.config["channels"] == [8, 16, 32] and torch.equal(copy(images), net(images))
     state = net.state_dict()
-    state["classifier.2.weight"] = torch.zeros(10, 5)
+    state["classifier.1.weight"] = torch.zeros(10, 5)
     with pytest.raises(
-        ValueError, match=r"classifier.2.weight has shape \[10, 5\], the network needs \[10, 1568\]"
+        ValueError, match=r"classifier.1.weight has shape \[10, 5\], the network needs \[10, 1568\]"
     ):
         fe_model.CorruptMNISTNet.from_state_dict(state)
     with pytest.raises(ValueError, match="1 unknown \\(e.g. extra\\)"):
