@@ -3,8 +3,8 @@
 ``python -m dlbook.final_exercise.bench`` trains both on corrupted MNIST on this machine, one after
 the other in the same run (the course's own command, ``train --lr 1e-4``, too), prints test
 accuracy (the test file turned into each model's orientation, as ``main.py evaluate`` reports it,
-and each digit on its own, unturned), training wall time and its ratio, and with ``--json FILE`` writes them to a file
-(chapter 13 reads ``chapters/13-corrupted-mnist-bench.json``). It takes several minutes; it is a
+and each digit on its own, unturned), training wall time and its ratio, and with ``--json FILE``
+writes them to a file (chapter 13 reads ``chapters/13-corrupted-mnist-bench.json``). It takes several minutes; it is a
 measurement, not a test.
 
 Reference design: three 3x3 convolutions with 32, 64 and 128 channels, each followed by 2x2

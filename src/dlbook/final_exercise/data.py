@@ -53,7 +53,8 @@ def turn_images(images: torch.Tensor, angle: float) -> torch.Tensor:
 
 def _class_means(images: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
     """Return the mean image of each digit ``[10, 28, 28]`` (zeros for a digit that is absent)."""
-    return torch.stack([images[targets == d].mean(0) if (targets == d).any() else images[0] * 0
+    absent = images.new_zeros(images.shape[1:])
+    return torch.stack([images[targets == d].mean(0) if (targets == d).any() else absent
                         for d in range(10)])  # fmt: skip
 
 

@@ -3,10 +3,11 @@
     python main.py train --lr 1e-4 [--epochs N] [--batch-size B] [--seed S] [--out DIR] [--data DIR]
     python main.py evaluate runs/corruptmnist/model.pth [--data DIR]
 
-(or ``python -m dlbook.final_exercise.main …`` from anywhere). ``train`` turns the six training files into
-one orientation, then writes the checkpoint and a training-curve PNG (training step against
-training loss); ``evaluate`` turns the test file into that orientation and prints the test-set
-accuracy of a checkpoint written by ``train`` or of a plain ``state_dict`` saved the course's way.
+(or ``python -m dlbook.final_exercise.main …`` from anywhere). ``train`` turns the six training
+files into one orientation, then writes the checkpoint and a training-curve PNG (training step
+against training loss); ``evaluate`` turns the test file into that orientation and prints the
+test-set accuracy of a checkpoint written by ``train`` or of a plain ``state_dict`` saved the
+course's way.
 ``--data`` reads the course's own ``corruptmnist`` folder instead of the book's. Bad input gives
 one line on stderr and a non-zero exit, and a run that fails never touches files an earlier run
 saved.
