@@ -1,9 +1,14 @@
 """The practice edition: every chapter as an exercise notebook, answers removed, checks kept.
 
-``python -m booktools.practice OUT_DIR`` writes one notebook per chapter. Each keeps the text, the
-tasks and the provided setup; every cell tagged ``answer`` is emptied (a comment invites you to
-write your own), and the hidden check cells become visible "Check your answer" cells that pass
-once your answer is right. All outputs are cleared.
+``python -m booktools.practice OUT_DIR`` writes one notebook per chapter. Each keeps the
+context, the tasks and the provided setup; every cell tagged ``answer`` is emptied (a comment
+invites you to write your own, and its caption goes with it), cells tagged ``solution`` (they
+explain or use a solved answer) give way to a pointer to the solved chapter, and the hidden
+check cells become visible "Check your answer" cells that pass once your answer is right and
+otherwise say in one sentence what is wrong. All outputs are cleared.
+
+``python -m booktools.practice check DIR`` grades the practice notebooks in DIR (see
+:mod:`booktools.grader`): it runs them and prints a scoreboard.
 
 It never overwrites a notebook silently: an existing notebook in OUT_DIR stops the run before
 anything is written, and ``--force`` replaces only earlier practice notebooks (those this command
@@ -14,12 +19,14 @@ from __future__ import annotations
 
 import argparse
 import copy
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 import nbformat
 
 from booktools.commands import ToolError, run_command
+from booktools.exercises import bound_names, exercises, required_names, sections
 from booktools.sources import cell_tags, notebook_paths, source_of
 from dlbook.files import PROJECT_ROOT, write_atomically
 
@@ -31,14 +38,24 @@ class PracticeError(ToolError):
 
 
 ANSWER_PLACEHOLDER = "# Your answer here. Run the check cell below to test it.\n"
-CHECK_HEADER = "# Check your answer: this cell raises an error until the answer above is right.\n"
+CHECK_HEADER = "# Check your answer: this cell says what is not right yet, or passes silently.\n"
+FRESH_HEADER = "# A fresh start for this exercise: names an earlier exercise left behind are cleared.\n"
 BANNER = (
     "::: {{.callout-tip}}\n"
     "## Practice edition\n\n"
     "This is the practice edition of the chapter: the answer cells are empty. Write your answer "
-    "where it says so, then run the check cell below it. The solved chapter is `{name}`.\n"
+    "where it says so, then run the check cell below it; a check that is not satisfied yet says "
+    "in one sentence what is wrong. The solved chapter, `{name}`, explains every answer.\n\n"
+    "To grade every exercise you have attempted, run `python -m booktools.practice check "
+    "FOLDER` on the folder that holds your practice notebooks: it runs them and prints a "
+    "scoreboard (passed, failed with the check's message, not attempted).\n"
     ":::"
 )
+POINTER = (
+    "*The solved chapter, `{name}`, explains this answer in its section \"{title}\". "
+    "Read it once your check passes.*"
+)
+DROPPED_ANSWER_OPTIONS = ("#| fig-cap:", "#| fig-alt:")
 
 
 def _without_quarto_options(source: str) -> str:
@@ -49,22 +66,101 @@ def _without_quarto_options(source: str) -> str:
     return "".join(lines)
 
 
-def practice_notebook(solved: nbformat.NotebookNode, name: str) -> nbformat.NotebookNode:
-    """Return the practice version of a solved chapter notebook."""
-    nb = copy.deepcopy(solved)
-    for cell in nb.cells:
-        if cell.cell_type != "code":
+def _asserts_a_claim(cell: nbformat.NotebookNode) -> bool:
+    """Return True for a hidden code cell (``#| include: false``) that asserts something.
+
+    Untagged, such a cell proves a claim of the solved prose; the practice edition drops it.
+    """
+    source = source_of(cell)
+    hidden = any(line.replace(" ", "") == "#|include:false" for line in source.splitlines())
+    return cell.cell_type == "code" and hidden and "assert" in source
+
+
+def _placeholder(cell: nbformat.NotebookNode) -> str:
+    """Return an emptied answer cell's source: its options (no caption or alt text), the prompt."""
+    options = [
+        line
+        for line in source_of(cell).splitlines(keepends=True)
+        if line.startswith("#|") and not line.startswith(DROPPED_ANSWER_OPTIONS)
+    ]
+    return "".join(options) + ANSWER_PLACEHOLDER
+
+
+def _names_to_clear(solved: nbformat.NotebookNode) -> dict[int, list[str]]:
+    """Return, per first answer cell of an exercise, the names to clear before it.
+
+    Those are the names the exercise's check requires that its own answers bind, that no setup
+    cell of the exercise provides, and that an earlier cell (an earlier answer included) binds.
+    """
+    clear = {}
+    for exercise in exercises(solved):
+        if not exercise.answers:
             continue
+        first = exercise.answers[0]
+        own = set().union(*(bound_names(source_of(solved.cells[i])) for i in exercise.answers))
+        provided = set().union(
+            *(bound_names(source_of(solved.cells[i])) for i in exercise.setup if i < first)
+        )
+        earlier = set().union(
+            *(bound_names(source_of(c)) for c in solved.cells[:first] if c.cell_type == "code")
+        )
+        names = [
+            name
+            for name in required_names(source_of(solved.cells[exercise.check]))
+            if name in own and name in earlier and name not in provided
+        ]
+        if names:
+            clear[first] = names
+    return clear
+
+
+def fresh_start_cell(names: Sequence[str]) -> nbformat.NotebookNode:
+    """Return the cell that clears ``names`` before an exercise's answer (tagged ``setup``)."""
+    cell = nbformat.v4.new_code_cell(
+        FRESH_HEADER + f"for _name in {list(names)!r}:\n    globals().pop(_name, None)"
+    )
+    cell.metadata["tags"] = ["setup"]
+    return cell
+
+
+def practice_notebook(solved: nbformat.NotebookNode, name: str) -> nbformat.NotebookNode:
+    """Return the practice version of a solved chapter notebook.
+
+    Answer cells are emptied (captions and alt text go with them), checks become visible,
+    cells tagged ``solution`` (they explain or use a solved answer) become one pointer to the
+    solved chapter per run of such cells, hidden cells that assert the solved prose's claims are
+    dropped, and an exercise whose check requires a name an earlier cell left behind starts by
+    clearing it. All outputs are cleared.
+    """
+    titles = {}
+    for label, title, index in sections(solved):
+        titles[index] = title
+    clear = _names_to_clear(solved)
+    cells, title, pointing = [], "", False
+    for index, original in enumerate(solved.cells):
+        title = titles.get(index, title)
+        cell = copy.deepcopy(original)
         tags = cell_tags(cell)
-        if "answer" in tags:
-            options = [
-                line for line in source_of(cell).splitlines(keepends=True) if line.startswith("#|")
-            ]
-            cell.source = "".join(options) + ANSWER_PLACEHOLDER
-        elif "check" in tags:
-            cell.source = CHECK_HEADER + _without_quarto_options(source_of(cell))
-        cell.outputs = []
-        cell.execution_count = None
+        if "solution" in tags:
+            if not pointing:
+                cells.append(nbformat.v4.new_markdown_cell(POINTER.format(name=name, title=title)))
+            pointing = True
+            continue
+        pointing = False
+        if _asserts_a_claim(cell) and not {"setup", "check"} & set(tags):
+            continue
+        if index in clear:
+            cells.append(fresh_start_cell(clear[index]))
+        if cell.cell_type == "code":
+            if "answer" in tags:
+                cell.source = _placeholder(cell)
+            elif "check" in tags:
+                cell.source = CHECK_HEADER + _without_quarto_options(source_of(cell))
+            cell.outputs = []
+            cell.execution_count = None
+        cells.append(cell)
+    nb = copy.deepcopy(solved)
+    nb.cells = cells
     nb.cells.insert(1, nbformat.v4.new_markdown_cell(BANNER.format(name=name)))
     nb.metadata[MARKER] = {"solved": name}
     nbformat.validate(nb)
@@ -124,7 +220,13 @@ def write_practice_edition(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Write the practice edition into the folder named on the command line."""
+    """Write the practice edition into a folder, or grade one (``check FOLDER``)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if len(argv) == 2 and argv[0] == "check":
+        from booktools.grader import grade  # the grader reads practice notebooks: imports this
+
+        folder = Path(argv[1])
+        return run_command(lambda: grade(folder), interrupted="grading stopped; nothing was changed")
     parser = argparse.ArgumentParser(prog="python -m booktools.practice", description=__doc__)
     parser.add_argument("out_dir", type=Path, help="folder to write the practice notebooks into")
     parser.add_argument(
