@@ -62,6 +62,8 @@ def attempt(call: Callable[[], Any], message: str) -> Any:
 
 def as_array(value: Any) -> np.ndarray | None:
     """Return ``value`` (tensor, array, number, nested list) as float64, or None if it is not one."""
+    if value is None or isinstance(value, (str, bytes)):
+        return None
     try:
         if isinstance(value, torch.Tensor):
             return value.detach().cpu().double().numpy()
