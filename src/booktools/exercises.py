@@ -126,8 +126,11 @@ MIN_LINE = 10  # shorter answer lines (``x = 1``, ``loss``) say too little to co
 
 
 def _significant(number: str) -> bool:
-    """Return True for a number with two or more significant digits (``81``, ``0.69``)."""
-    return len(number.lstrip("-").replace(".", "").lstrip("0")) >= 2
+    """Return True for a number with two or more significant digits (``81``, ``0.69``, not ``4.0``)."""
+    digits = number.lstrip("-")
+    if "." in digits:
+        digits = digits.rstrip("0").rstrip(".")
+    return len(digits.replace(".", "").lstrip("0")) >= 2
 
 
 def _numbers(text: str) -> set[float]:

@@ -39,7 +39,9 @@ class PracticeError(ToolError):
 
 ANSWER_PLACEHOLDER = "# Your answer here. Run the check cell below to test it.\n"
 CHECK_HEADER = "# Check your answer: this cell says what is not right yet, or passes silently.\n"
-FRESH_HEADER = "# A fresh start for this exercise: names an earlier exercise left behind are cleared.\n"
+FRESH_HEADER = (
+    "# A fresh start for this exercise: names an earlier exercise left behind are cleared.\n"
+)
 BANNER = (
     "::: {{.callout-tip}}\n"
     "## Practice edition\n\n"
@@ -52,7 +54,7 @@ BANNER = (
     ":::"
 )
 POINTER = (
-    "*The solved chapter, `{name}`, explains this answer in its section \"{title}\". "
+    '*The solved chapter, `{name}`, explains this answer in its section "{title}". '
     "Read it once your check passes.*"
 )
 DROPPED_ANSWER_OPTIONS = ("#| fig-cap:", "#| fig-alt:")
@@ -132,9 +134,7 @@ def practice_notebook(solved: nbformat.NotebookNode, name: str) -> nbformat.Note
     dropped, and an exercise whose check requires a name an earlier cell left behind starts by
     clearing it. All outputs are cleared.
     """
-    titles = {}
-    for label, title, index in sections(solved):
-        titles[index] = title
+    titles = {index: title for _, title, index in sections(solved)}
     clear = _names_to_clear(solved)
     cells, title, pointing = [], "", False
     for index, original in enumerate(solved.cells):
@@ -226,7 +226,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         from booktools.grader import grade  # the grader reads practice notebooks: imports this
 
         folder = Path(argv[1])
-        return run_command(lambda: grade(folder), interrupted="grading stopped; nothing was changed")
+        return run_command(
+            lambda: grade(folder), interrupted="grading stopped; nothing was changed"
+        )
     parser = argparse.ArgumentParser(prog="python -m booktools.practice", description=__doc__)
     parser.add_argument("out_dir", type=Path, help="folder to write the practice notebooks into")
     parser.add_argument(

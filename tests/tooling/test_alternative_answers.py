@@ -41,6 +41,10 @@ from dlbook.files import PROJECT_ROOT
 DATA = Path(__file__).parent / "alternative_answers"
 # Chapter 13 is being rewritten; its checks take up these conventions in that change.
 CHAPTERS = [p for p in notebook_paths(PROJECT_ROOT) if not p.name.startswith("13-")]
+# Chapters whose checks follow dlbook.course.checking: a message for every failure, and right and
+# wrong test answers for every check. The checks of the others still end on bare asserts; their
+# test answers are right ones only, and an empty answer must merely fail.
+EXPLAINED = {"01", "02", "03", "04"}
 FRESH = "%reset -f\n"
 
 
@@ -50,7 +54,9 @@ def load_answers(stem: str) -> dict[str, dict[str, list[list[str]]]]:
     data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
     return {
         name: {
-            kind: [[entry] if isinstance(entry, str) else list(entry) for entry in kinds.get(kind, [])]
+            kind: [
+                [entry] if isinstance(entry, str) else list(entry) for entry in kinds.get(kind, [])
+            ]
             for kind in ("right", "wrong")
         }
         for name, kinds in (data or {}).items()
@@ -65,7 +71,9 @@ def run_cells(
     own = iter(answers or [])
     for index in sorted({*exercise.setup, *exercise.earlier_answers, *exercise.answers}):
         if index in exercise.answers:
-            cells.append(("answer", next(own) if answers is not None else source_of(nb.cells[index])))
+            cells.append(
+                ("answer", next(own) if answers is not None else source_of(nb.cells[index]))
+            )
         elif index in exercise.earlier_answers:
             cells.append(("earlier", solved_answers[index]))
         else:
@@ -87,6 +95,8 @@ def run_plan(chapter: Path) -> tuple[nbformat.NotebookNode, list[tuple[str, str,
     assert not unknown, f"{chapter.stem}: no exercise named {unknown}"
     cells, plan = [], []
     for name, exercise in found.items():
+        if chapter.name[:2] not in EXPLAINED and name not in data:
+            continue  # its check may read what the chapter's prose cells compute
         solved_own = [solved_answers[i] for i in exercise.answers]
         variants = [("solved", solved_own), ("placeholder", None)]
         variants += [("right", answers) for answers in data.get(name, {}).get("right", [])]
@@ -125,10 +135,14 @@ def outcomes(chapter: Path) -> tuple[list[str], list[tuple[str, str, str]]]:
             problems.append(f"{where} accepts a {kind} answer")
             continue
         failures.append((name, kind, f"{error.ename}: {error.evalue}"))
+        if chapter.name[:2] not in EXPLAINED:
+            continue
         if error.ename != "CheckFailed" or not error.evalue.strip():
             problems.append(f"{where} fails without a message: {error.ename}: {error.evalue}")
         elif kind == "placeholder" and not error.evalue.startswith("no answer yet"):
-            problems.append(f"{where} says {error.evalue!r} to an empty answer, not 'no answer yet'")
+            problems.append(
+                f"{where} says {error.evalue!r} to an empty answer, not 'no answer yet'"
+            )
         leaks = revealed(error.evalue, secrets[name])
         if leaks:
             problems.append(f"{where} message gives the answer away ({leaks}): {error.evalue}")
@@ -141,7 +155,9 @@ def test_checks_accept_right_answers_and_explain_wrong_ones(chapter):
     assert not problems, f"{chapter.stem}:\n" + "\n".join(problems)
 
 
-@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
+@pytest.mark.parametrize(
+    "chapter", [p for p in CHAPTERS if p.name[:2] in EXPLAINED], ids=lambda p: p.stem
+)
 def test_every_check_has_right_and_wrong_answers(chapter):
     nb = practice.practice_notebook(nbformat.read(chapter, as_version=4), chapter.name)
     data = load_answers(chapter.stem)
