@@ -1,10 +1,11 @@
 """Checkpoints that carry their architecture and a digest of their contents, written atomically and
-loaded with ``weights_only=True``."""
+loaded with ``weights_only=True``; plain state_dict files for any other module."""
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +49,36 @@ def save_checkpoint(model: nn.Module, path: str | Path, **extra: Any) -> Path:
     payload["digest"] = content_digest(payload)
     path = Path(path)
     save_torch_atomically(payload, path)
+    return path
+
+
+def cpu_state_dict(model: nn.Module) -> OrderedDict[str, torch.Tensor]:
+    """Return a copy of ``model.state_dict()`` on the CPU, detached from the model's tensors."""
+    state_dict = model.state_dict()
+    copy = OrderedDict(
+        (key, tensor.detach().to("cpu", copy=True)) for key, tensor in state_dict.items()
+    )
+    metadata = getattr(state_dict, "_metadata", None)
+    if metadata is not None:  # the per-module versions load_state_dict uses
+        copy._metadata = metadata  # type: ignore[attr-defined]
+    return copy
+
+
+def save_state_dict(model_or_state: nn.Module | dict[str, torch.Tensor], path: str | Path) -> Path:
+    """Save a model's ``state_dict`` (or a given one) atomically to ``path``, for any module.
+
+    The file is a plain state_dict on the CPU: ``model.load_state_dict(torch.load(path,
+    weights_only=True))`` reads it into a model of the same class and sizes, on any device.
+    """
+    if isinstance(model_or_state, nn.Module):
+        state_dict, name = cpu_state_dict(model_or_state), type(model_or_state).__name__
+    else:
+        state_dict, name = model_or_state, "the state_dict"
+    bad = _first_non_finite(state_dict)
+    if bad is not None:
+        raise CheckpointError(f"{name} has non-finite values (NaN or inf) in {bad}; not saved")
+    path = Path(path)
+    save_torch_atomically(state_dict, path)
     return path
 
 

@@ -10,12 +10,19 @@ def pairwise_squared_distance(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
     """Return ``[N, M]`` squared Euclidean distances between rows of ``a [N, d]`` and ``b [M, d]``.
 
     Uses ||a − b||² = ||a||² + ||b||² − 2⟨a, b⟩: one matrix product and two broadcast additions,
-    no Python loop. Rounding can make tiny distances slightly negative, so they are clamped at 0.
+    no Python loop, after moving both sets to their common mean ``c``. A pair's relative error is
+    then about ε (||a − c||² + ||b − c||²) / ||a − b||² (ε ≈ 6e-8 in float32): small unless the
+    pair is much closer together than to ``c``. Integer inputs are computed in the default float
+    type. Rounding can make tiny distances slightly negative, so they are clamped at 0.
     """
     if a.ndim != 2 or b.ndim != 2 or a.shape[1] != b.shape[1]:
         raise ValueError(
             f"expected [N, d] and [M, d] with the same d, got {tuple(a.shape)} and {tuple(b.shape)}"
         )
+    dtype = torch.promote_types(a.dtype, b.dtype)
+    if not dtype.is_floating_point:  # integer (or bool) coordinates: a mean needs floats
+        dtype = torch.get_default_dtype()
+    a, b = a.to(dtype), b.to(dtype)
     # Far from the origin the identity subtracts huge, nearly equal numbers and float32 loses
     # every digit (at an offset of 1e3 the error is as large as the distances). A shift changes
     # no distance, so move both sets to their common mean first.

@@ -1,4 +1,9 @@
-"""Training and validation loops: one epoch, per-example evaluation, fit with early stopping."""
+"""Training and validation loops: one epoch, per-example evaluation, fit with early stopping.
+
+Every loop takes a ``device`` the way device-agnostic code does: chosen once (``get_device()``),
+the model is moved there and every batch is moved there as it arrives. Without one, the loops use
+the device the model's parameters are already on.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +17,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from dlbook.checkpoints import save_checkpoint
+from dlbook.checkpoints import cpu_state_dict, save_state_dict
 
 
 def seed_everything(seed: int) -> None:
@@ -29,15 +34,29 @@ def get_device() -> torch.device:
     return torch.device("cuda" if torch.cuda.is_available() else "cpu")
 
 
+def on_device(model: nn.Module, device: str | torch.device | None = None) -> torch.device:
+    """Move ``model`` to ``device`` (a no-op where it already is) and return that device.
+
+    Without ``device``, return the device of the model's parameters (the CPU if it has none).
+    """
+    if device is None:
+        return next(model.parameters(), torch.empty(0)).device
+    device = torch.device(device)
+    model.to(device)
+    return device
+
+
 def train_epoch(
     model: nn.Module,
     loader: Iterable,
     criterion: Callable,
     optimizer: torch.optim.Optimizer,
     scheduler: torch.optim.lr_scheduler.LRScheduler | None = None,
+    device: str | torch.device | None = None,
 ) -> list[float]:
-    """Run one epoch of training; step ``scheduler`` after every batch; return the batch losses."""
-    device = next(model.parameters(), torch.empty(0)).device
+    """Run one epoch of training on ``device``; step ``scheduler`` after every batch; return the
+    batch losses."""
+    device = on_device(model, device)
     model.train()
     losses = []
     for inputs, targets in loader:
@@ -61,9 +80,14 @@ class Evaluation:
     n_examples: int
 
 
-def evaluate(model: nn.Module, loader: Iterable, criterion: Callable) -> Evaluation:
+def evaluate(
+    model: nn.Module,
+    loader: Iterable,
+    criterion: Callable,
+    device: str | torch.device | None = None,
+) -> Evaluation:
     """Return the per-example mean loss and accuracy of ``model`` in eval mode, without gradients."""
-    device = next(model.parameters(), torch.empty(0)).device
+    device = on_device(model, device)
     was_training = model.training
     model.eval()
     total_loss, correct, count = 0.0, 0, 0
@@ -82,34 +106,50 @@ def evaluate(model: nn.Module, loader: Iterable, criterion: Callable) -> Evaluat
 
 
 class EarlyStopping:
-    """Stop when the monitored loss has not improved for ``patience`` epochs; keep the best model.
+    """Stop when the monitored loss has not improved for ``patience`` epochs; keep the best weights.
 
-    Every improvement saves a checkpoint atomically to ``path`` (``save_checkpoint``), so the best
-    model survives even if training is interrupted.
+    Works with any ``nn.Module``. Every improvement keeps a CPU copy of the model's ``state_dict``
+    (``best_state``) and, when ``path`` is given, also saves it there atomically as a plain
+    state_dict, so the best weights survive an interrupted run. Load them back with
+    ``restore_best(model)``, or from the file with
+    ``model.load_state_dict(torch.load(path, weights_only=True))`` into a model of the same class.
     """
 
-    def __init__(self, patience: int, path: str | Path, min_delta: float = 0.0) -> None:
+    def __init__(
+        self, patience: int, path: str | Path | None = None, min_delta: float = 0.0
+    ) -> None:
         if patience < 1:
             raise ValueError(f"patience must be at least 1, got {patience}")
         self.patience = patience
-        self.path = Path(path)
+        self.path = None if path is None else Path(path)
         self.min_delta = min_delta
         self.best: float | None = None
         self.best_epoch: int | None = None
+        self.best_state: dict[str, torch.Tensor] | None = None
         self.bad_epochs = 0
 
     def step(self, value: float, model: nn.Module, epoch: int) -> bool:
-        """Record this epoch's ``value``; checkpoint on improvement; return True when to stop."""
+        """Record this epoch's ``value``; keep (and save) the weights on improvement; return True
+        when to stop."""
         # a NaN loss is never an improvement: it counts as a bad epoch and never becomes the best
         improved = not math.isnan(value) and (
             self.best is None or value < self.best - self.min_delta
         )
         if improved:
-            self.best, self.best_epoch, self.bad_epochs = value, epoch, 0
-            save_checkpoint(model, self.path, epoch=epoch, val_loss=value)
+            state = cpu_state_dict(model)
+            if self.path is not None:
+                save_state_dict(state, self.path)
+            self.best, self.best_epoch, self.best_state, self.bad_epochs = value, epoch, state, 0
             return False
         self.bad_epochs += 1
         return self.bad_epochs >= self.patience
+
+    def restore_best(self, model: nn.Module) -> nn.Module:
+        """Load the best weights seen into ``model`` (of the class that was trained) and return it."""
+        if self.best_state is None:
+            raise ValueError("no epoch has improved yet, so there are no best weights to restore")
+        model.load_state_dict(self.best_state)
+        return model
 
 
 @dataclass
@@ -132,12 +172,14 @@ def fit(
     scheduler: torch.optim.lr_scheduler.LRScheduler | None = None,
     early_stopping: EarlyStopping | None = None,
     log: Callable[[str], None] | None = print,
+    device: str | torch.device | None = None,
 ) -> History:
-    """Train for up to ``epochs`` epochs, validating after each; return the history."""
+    """Train on ``device`` for up to ``epochs`` epochs, validating after each; return the history."""
+    device = on_device(model, device)
     history = History()
     for epoch in range(1, epochs + 1):
-        losses = train_epoch(model, train_loader, criterion, optimizer, scheduler)
-        result = evaluate(model, val_loader, criterion)
+        losses = train_epoch(model, train_loader, criterion, optimizer, scheduler, device)
+        result = evaluate(model, val_loader, criterion, device)
         history.train_loss.append(sum(losses) / len(losses))
         history.val_loss.append(result.loss)
         history.val_accuracy.append(result.accuracy)

@@ -150,3 +150,44 @@ def test_unknown_architecture_is_reported(tmp_path):
     torch.save({"format": checkpoints.CHECKPOINT_FORMAT, "architecture": "Alien"}, path)
     with pytest.raises(checkpoints.CheckpointError, match="unknown architecture 'Alien'"):
         checkpoints.load_checkpoint(path)
+
+
+class Unregistered(nn.Module):
+    """A module the registry does not know, with a buffer."""
+
+    def __init__(self):
+        super().__init__()
+        self.layer = nn.Linear(3, 2)
+        self.norm = nn.BatchNorm1d(2)
+
+
+def test_state_dict_file_round_trips_any_module(tmp_path):
+    torch.manual_seed(0)
+    net = Unregistered()
+    path = checkpoints.save_state_dict(net, tmp_path / "sub" / "net.pth")
+    fresh = Unregistered()
+    result = fresh.load_state_dict(torch.load(path, weights_only=True))
+    assert not result.missing_keys and not result.unexpected_keys
+    for key, tensor in net.state_dict().items():
+        assert torch.equal(fresh.state_dict()[key], tensor), key
+    assert [p.name for p in (tmp_path / "sub").iterdir()] == ["net.pth"]  # no temporary left
+
+
+def test_state_dict_file_is_a_copy_and_byte_identical(tmp_path):
+    net = Unregistered()
+    copy = checkpoints.cpu_state_dict(net)
+    with torch.no_grad():
+        net.layer.weight.add_(1.0)
+    assert not torch.equal(copy["layer.weight"], net.layer.weight)
+    checkpoints.save_state_dict(net, tmp_path / "a.pth")
+    checkpoints.save_state_dict(net.state_dict(), tmp_path / "b.pth")
+    assert (tmp_path / "a.pth").read_bytes() == (tmp_path / "b.pth").read_bytes()
+
+
+def test_state_dict_file_refuses_non_finite_weights(tmp_path):
+    net = Unregistered()
+    with torch.no_grad():
+        net.layer.bias[0] = float("nan")
+    with pytest.raises(checkpoints.CheckpointError, match="non-finite values .* layer.bias"):
+        checkpoints.save_state_dict(net, tmp_path / "nan.pth")
+    assert not (tmp_path / "nan.pth").exists()

@@ -34,6 +34,37 @@ def test_keeps_float32_precision_far_from_the_origin(offset):
     assert relative_error.max() < 1e-4
 
 
+def relative_errors_and_spread(a, b):
+    """Each pair's relative error and its spread (||a - c||^2 + ||b - c||^2) / ||a - b||^2."""
+    exact = direct_squared_distance(a.double(), b.double())
+    centre = torch.cat([a, b]).double().mean(dim=0)
+    spread = ((a.double() - centre) ** 2).sum(1)[:, None] + ((b.double() - centre) ** 2).sum(1)
+    error = (pairwise_squared_distance(a, b).double() - exact).abs() / exact
+    return error, spread / exact
+
+
+@pytest.mark.parametrize("case", ["outlier", "near duplicates"])
+def test_error_follows_the_spread_around_the_common_mean(case):
+    generator = torch.Generator().manual_seed(0)
+    a, b = torch.randn(200, 16, generator=generator), torch.randn(300, 16, generator=generator)
+    if case == "outlier":  # one far point drags the common mean away from all the others
+        b[0] = -1e6
+    else:  # pairs much closer together than to the mean
+        b = a[:100] + 1e-3 * torch.randn(100, 16, generator=generator)
+    error, spread = relative_errors_and_spread(a, b)
+    assert error.max() > 0.1  # the centring does not rescue these inputs ...
+    assert (error <= 10 * 2**-24 * spread).all()  # ... and the error bound still holds
+
+
+def test_integer_coordinates_are_accepted():
+    a = torch.tensor([[0, 0], [3, 4]])
+    b = torch.tensor([[0, 0], [6, 8], [1, 1]], dtype=torch.int32)
+    result = pairwise_squared_distance(a, b)
+    assert result.dtype == torch.get_default_dtype()
+    expected = torch.tensor([[0.0, 100.0, 2.0], [25.0, 25.0, 13.0]])
+    assert torch.allclose(result, expected, rtol=1e-6, atol=1e-5)
+
+
 def test_identical_points_give_exactly_zero_not_negative():
     a = torch.randn(10, 3) * 1e3
     assert (pairwise_squared_distance(a, a).diagonal() >= 0).all()

@@ -87,7 +87,7 @@ def cifar10(train: bool = True, transform: Callable | None = None):
         return datasets.CIFAR10(data_dir(), train=train, transform=transform, download=True)
     except Exception as exc:  # noqa: BLE001 - offline, torchvision fails in several ways
         raise DataError(
-            "CIFAR-10 needs the internet: no package registry ships it, and the download failed "
+            "CIFAR-10 needs the internet: none of the offline sources holds it, and the download failed "
             f"({type(exc).__name__}); run this cell on a machine that is online"
         ) from exc
     finally:
