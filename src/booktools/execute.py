@@ -18,6 +18,9 @@ from dlbook.files import write_atomically
 
 ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")  # colours in tracebacks: not for logs
 KERNELSPEC = {"name": "python3", "display_name": "Python 3", "language": "python"}
+# Figures at twice their pixel size, tagged with their size in CSS pixels, so that they are sharp
+# on high-density screens and in the PDF and still shown at their own size (Quarto reads the tag).
+KERNEL_ARGUMENTS = ["--InlineBackend.figure_formats=retina"]
 
 
 def execute_notebook(path: Path, timeout: int = 600) -> float:
@@ -31,6 +34,7 @@ def execute_notebook(path: Path, timeout: int = 600) -> float:
         nb,
         timeout=timeout,
         kernel_name="python3",
+        extra_arguments=KERNEL_ARGUMENTS,
         resources={"metadata": {"path": str(path.parent.resolve())}},
         record_timing=False,
     )

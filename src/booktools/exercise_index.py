@@ -107,13 +107,33 @@ def render_index(exercises: Sequence[Exercise]) -> str:
             continue
         bonus = sum(e.is_bonus for e in chosen)
         count = f"{len(chosen) - bonus} {noun}" + (f" and {bonus} bonus exercises" if bonus else "")
-        lines += ["", f"## {part} {{.unnumbered}}", "", f"{source}: {count}.", ""]
-        lines += ["| Exercise | Answer | Chapter |", "|:---|:---|:---|"]
+        lines += ["", f"## {part} {{.unnumbered}}", "", f"{source}: {count}."]
+        lines += ["", HTML_ONLY, *_chapter_lists(chosen), ":::"]
+        lines += ["", PRINT_ONLY, "| Exercise | Answer | Chapter |", "|:---|:---|:---|"]
         for e in chosen:
             title = _cell(e.title.removeprefix("Exercise: "))
             title = title[:1].upper() + title[1:]
             lines.append(f"| {title} | @{e.label} | @{e.chapter_label} |")
+        lines.append(":::")
     return "\n".join(lines) + "\n"
+
+
+# The site lists each chapter's exercises under the chapter, each linked once by its title (it
+# fits a phone's screen); print has no links, so the PDF's table gives every section's number.
+HTML_ONLY = '::: {.content-visible when-format="html"}'
+PRINT_ONLY = '::: {.content-visible unless-format="html"}'
+
+
+def _chapter_lists(exercises: Sequence[Exercise]) -> list[str]:
+    """Return the Markdown lines that list ``exercises`` under their chapters' titles."""
+    lines: list[str] = []
+    chapter = None
+    for e in exercises:
+        if e.chapter_label != chapter:
+            chapter = e.chapter_label
+            lines += ([""] if lines else []) + [f"@{chapter}", ""]
+        lines.append(f"- @{e.label}")
+    return lines
 
 
 def main(argv: Sequence[str] | None = None) -> int:
