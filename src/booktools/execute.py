@@ -23,6 +23,29 @@ KERNELSPEC = {"name": "python3", "display_name": "Python 3", "language": "python
 KERNEL_ARGUMENTS = ["--InlineBackend.figure_formats=retina"]
 
 
+def coalesce_streams(nb) -> None:
+    """Join each cell's consecutive prints to the same stream into one output, in place.
+
+    A kernel sends printed text in pieces as it comes, more of them on a busy machine; joined,
+    the committed outputs do not depend on the machine's load, and the book shows one box.
+    """
+    for cell in nb.cells:
+        outputs = []
+        for output in cell.get("outputs", []):
+            previous = outputs[-1] if outputs else None
+            if (
+                output.output_type == "stream"
+                and previous is not None
+                and previous.output_type == "stream"
+                and previous.name == output.name
+            ):
+                previous.text += output.text
+            else:
+                outputs.append(output)
+        if "outputs" in cell:
+            cell.outputs = outputs
+
+
 def execute_notebook(path: Path, timeout: int = 600) -> float:
     """Run every cell of the notebook at ``path`` in a new kernel and save it; return seconds."""
     from nbclient import NotebookClient
@@ -41,6 +64,7 @@ def execute_notebook(path: Path, timeout: int = 600) -> float:
     start = time.perf_counter()
     client.execute()
     seconds = time.perf_counter() - start
+    coalesce_streams(nb)
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
     nb.metadata.pop("widgets", None)

@@ -33,6 +33,15 @@ def test_figures_are_drawn_at_twice_their_size_and_tagged_with_it(tmp_path):
     assert width // 2 == size["width"] and height // 2 == size["height"]
 
 
+def test_prints_to_one_stream_are_one_output(tmp_path):
+    path = tmp_path / "prints.ipynb"
+    code = "import time\nfor i in range(3):\n    print(i, flush=True)\n    time.sleep(0.3)"
+    nbformat.write(new_notebook(cells=[new_code_cell(code)]), path)
+    assert execute.main([str(path)]) == 0
+    outputs = nbformat.read(path, as_version=4).cells[0].outputs
+    assert [(o.name, o.text) for o in outputs] == [("stdout", "0\n1\n2\n")]
+
+
 def test_failing_cell_gives_one_line_and_nonzero_exit(tmp_path, capsys):
     path = tmp_path / "bad.ipynb"
     nbformat.write(new_notebook(cells=[new_code_cell("1 / 0")]), path)
