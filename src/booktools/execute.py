@@ -18,6 +18,32 @@ from dlbook.files import write_atomically
 
 ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")  # colours in tracebacks: not for logs
 KERNELSPEC = {"name": "python3", "display_name": "Python 3", "language": "python"}
+# Figures at twice their pixel size, tagged with their size in CSS pixels, so that they are sharp
+# on high-density screens and in the PDF and still shown at their own size (Quarto reads the tag).
+KERNEL_ARGUMENTS = ["--InlineBackend.figure_formats=retina"]
+
+
+def coalesce_streams(nb) -> None:
+    """Join each cell's consecutive prints to the same stream into one output, in place.
+
+    A kernel sends printed text in pieces as it comes, more of them on a busy machine; joined,
+    the committed outputs do not depend on the machine's load, and the book shows one box.
+    """
+    for cell in nb.cells:
+        outputs = []
+        for output in cell.get("outputs", []):
+            previous = outputs[-1] if outputs else None
+            if (
+                output.output_type == "stream"
+                and previous is not None
+                and previous.output_type == "stream"
+                and previous.name == output.name
+            ):
+                previous.text += output.text
+            else:
+                outputs.append(output)
+        if "outputs" in cell:
+            cell.outputs = outputs
 
 
 def execute_notebook(path: Path, timeout: int = 600) -> float:
@@ -31,12 +57,14 @@ def execute_notebook(path: Path, timeout: int = 600) -> float:
         nb,
         timeout=timeout,
         kernel_name="python3",
+        extra_arguments=KERNEL_ARGUMENTS,
         resources={"metadata": {"path": str(path.parent.resolve())}},
         record_timing=False,
     )
     start = time.perf_counter()
     client.execute()
     seconds = time.perf_counter() - start
+    coalesce_streams(nb)
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
     nb.metadata.pop("widgets", None)

@@ -31,13 +31,17 @@ def publish_notebooks(output_dir: Path) -> list[Path]:
     return written
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Pre-render step: publish the notebooks into Quarto's output folder."""
+def output_folder(argv: Sequence[str] | None, prog: str, description: str) -> Path | None:
+    """Parse a render step's command line: the book's output folder, or None (reported) if absent.
+
+    The folder defaults to the one Quarto names in $QUARTO_PROJECT_OUTPUT_DIR (created when
+    missing: a full render has just emptied it), else _book.
+    """
     import argparse
     import os
 
     quarto_output = os.environ.get("QUARTO_PROJECT_OUTPUT_DIR")
-    parser = argparse.ArgumentParser(prog="python -m booktools.site", description=__doc__)
+    parser = argparse.ArgumentParser(prog=prog, description=description)
     parser.add_argument(
         "output_dir",
         nargs="?",
@@ -48,10 +52,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     if output_dir is None:
         output_dir = Path(quarto_output or "_book")
         if quarto_output:
-            # Quarto names the folder it is about to fill; a full render has just emptied it
             output_dir.mkdir(parents=True, exist_ok=True)
     if not output_dir.is_dir():
         print(f"error: {output_dir} is not a rendered book folder; render first", file=sys.stderr)
+        return None
+    return output_dir
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Pre-render step: publish the notebooks into Quarto's output folder."""
+    output_dir = output_folder(argv, "python -m booktools.site", __doc__)
+    if output_dir is None:
         return 1
 
     def body() -> int:

@@ -67,10 +67,14 @@ def show_images(
     ncols: int = 8,
     title: str | None = None,
 ) -> Figure:
-    """Show images in a grid, each titled with its class name when labels are given."""
+    """Show images in a grid, each titled with its class name when labels are given.
+
+    Each image takes under an inch, so that a row of eight or nine fits a page or a screen
+    column at nearly its own size and the 8 pt titles stay legible.
+    """
     n = len(images)
     nrows = (n + ncols - 1) // ncols
-    fig, axes = plt.subplots(nrows, ncols, figsize=(1.4 * ncols, 1.5 * nrows), squeeze=False)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(0.95 * ncols, 1.15 * nrows), squeeze=False)
     for i, ax in enumerate(axes.flat):
         ax.axis("off")
         if i >= n:

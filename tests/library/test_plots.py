@@ -31,6 +31,14 @@ def test_show_images_titles_each_image_with_its_label():
     assert len(fig.axes) == 10 and fig.axes[3].get_title() == "3"
 
 
+def test_titles_of_a_row_of_nine_images_stay_legible_in_the_book_column():
+    fig = plots.show_images(torch.rand(9, 1, 28, 28), torch.arange(9), ncols=9)
+    # the site shows a figure at 100 px per inch, shrunk to fit its text column (about 750 px)
+    shrink = min(1.0, 750 / (fig.get_size_inches()[0] * 100))
+    title_px = fig.axes[0].title.get_fontsize() * 100 / 72 * shrink
+    assert title_px >= 8
+
+
 def test_plot_curves_marks_and_labels():
     fig = plots.plot_curves(
         {"train": [3, 2, 1], "val": [3, 2.5, 2.6]}, marks={"stop": 3}, title="t"

@@ -7,118 +7,24 @@ three pages land in test-artifacts/screenshots/ for a person to look at.
 
 from __future__ import annotations
 
-import functools
-import http.server
-import shutil
-import threading
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 from rendered_book import book_entries
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
+from site_browser import TIMEOUT, open_page, screenshot
 
-from dlbook.files import PROJECT_ROOT
-
-SCREENSHOTS = PROJECT_ROOT / "test-artifacts" / "screenshots"
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--window-size=1280,900",
-]
 # Console messages that are not the site's fault, each with the reason.
 EXPECTED_CONSOLE = [
     # The browser asks every server for /favicon.ico; the book declares no icon.
     "/favicon.ico - Failed to load resource",
-    # Quarto links MathJax (pages with formulas) and require.js/jQuery (pages with pandas tables)
-    # from these CDNs. The tests run offline, where they cannot load; readers online get them.
-    "https://cdn.jsdelivr.net/",
-    "https://cdnjs.cloudflare.com/",
 ]
-TIMEOUT = 20
-
-
-def find_program(*names: str) -> str:
-    """Return the path of the first installed program of ``names``; fail the test if none is."""
-    for name in names:
-        if path := shutil.which(name):
-            return path
-    pytest.fail(f"{names[0]} is missing: apt-get install chromium chromium-driver")
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    """Serves files without logging every request."""
-
-    def log_message(self, format, *args):  # noqa: A002 (the base class names it so)
-        pass
-
-
-@pytest.fixture(scope="module")
-def site(book_dir: Path) -> Iterator[str]:
-    """The rendered book, served over HTTP on a free local port; yields its base URL."""
-    handler = functools.partial(QuietHandler, directory=str(book_dir))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/"
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory) -> Iterator[webdriver.Chrome]:
-    """Headless Chromium with a fresh profile, logging the console."""
-    options = webdriver.ChromeOptions()
-    options.binary_location = find_program("chromium", "chromium-browser")
-    for flag in CHROMIUM_FLAGS:
-        options.add_argument(flag)
-    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(
-        options=options, service=Service(find_program("chromedriver", "chromium-driver"))
-    )
-    driver.set_page_load_timeout(60)
-    yield driver
-    driver.quit()
-
-
-def open_page(browser, url: str) -> None:
-    """Load a page and wait until its scripts have run."""
-    browser.get(url)
-    WebDriverWait(browser, TIMEOUT).until(
-        lambda b: b.execute_script("return document.readyState") == "complete"
-    )
-
-
-def screenshot(browser, name: str) -> None:
-    """Save a screenshot of the current page for a person to look at."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    assert browser.save_screenshot(str(SCREENSHOTS / f"{name}.png"))
 
 
 def unexpected_console(browser) -> list[str]:
     """Return the console's errors since the last call, except the expected ones."""
-    expected = list(EXPECTED_CONSOLE)
-    if browser.execute_script(
-        "return typeof window.require === 'undefined'"
-        " && !!document.querySelector('script[src*=\"requirejs\"]')"
-    ):
-        # Quarto follows require.js with a one-line define('jquery', ...); when the CDN is out of
-        # reach that line fails too. The tables on those pages need neither.
-        expected.append("Uncaught ReferenceError: define is not defined")
     return [
         entry["message"]
         for entry in browser.get_log("browser")
-        if entry["level"] == "SEVERE" and not any(e in entry["message"] for e in expected)
+        if entry["level"] == "SEVERE" and not any(e in entry["message"] for e in EXPECTED_CONSOLE)
     ]
 
 
@@ -135,8 +41,8 @@ def broken_images(browser) -> list[str]:
     )
 
 
-def test_every_page_loads_with_no_console_error_and_every_image(browser, site, book_dir):
-    pages = sorted(p.relative_to(book_dir).as_posix() for p in book_dir.rglob("*.html"))
+def test_every_page_loads_with_no_console_error_and_every_image(browser, site, site_pages):
+    pages = site_pages
     assert len(pages) == len([e for e in book_entries() if e.kind != "part"])
     problems = {}
     images = 0
@@ -205,7 +111,7 @@ def test_search_finds_an_exercise_and_lands_on_its_section(browser, site):
     assert "Estimating a sample" in heading.text
     WebDriverWait(browser, TIMEOUT).until(
         lambda b: (
-            0
+            -1  # scrolled to the top, give or take a fraction of a pixel
             <= b.execute_script("return arguments[0].getBoundingClientRect().top", heading)
             < b.execute_script("return window.innerHeight / 2")
         )

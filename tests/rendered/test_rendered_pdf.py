@@ -1,12 +1,15 @@
-"""Tests of the book's PDF: it exists, holds every title, in order, and no broken reference."""
+"""Tests of the book's PDF: it exists, holds every title, in order, and no broken reference; it
+labels what the site folds, gives references their page, and leaves blank pages blank."""
 
 from __future__ import annotations
 
 import re
 
+import nbformat
 from rendered_book import book_entries, letters, plain
 
 from booktools.exercise_index import collect_exercises
+from dlbook.files import PROJECT_ROOT
 
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
 
@@ -97,3 +100,42 @@ def test_no_text_runs_off_the_page_or_into_other_text(pdf_words):
                 if right[0] < left[2] - 1:  # the next word starts inside this one
                     problems.append(f"page {number}: {left[4]!r} and {right[4]!r} overlap")
     assert problems == []
+
+
+def test_no_blank_page_carries_a_running_head(pdf_pages):
+    # a chapter or part opens on a right-hand page, so the page before it may be left blank;
+    # such a page shows nothing, at most its number
+    headed_blanks = []
+    for number, page in enumerate(pdf_pages, start=1):
+        lines = [line for line in page.splitlines() if line.strip()]
+        if lines and all(RUNNING_HEADER.match(line) for line in lines):
+            if any(re.search(r"[A-Za-z]", line) for line in lines):
+                headed_blanks.append(number)
+    assert headed_blanks == []
+
+
+def test_every_folded_setup_cell_is_labelled_in_print(pdf_pages):
+    # the site folds them under their summary; print shows the code under the same label
+    summaries = []
+    for entry in book_entries():
+        if entry.source.endswith(".ipynb"):
+            nb = nbformat.read(PROJECT_ROOT / entry.source, as_version=4)
+            for cell in nb.cells:
+                found = re.search(r'^#\| code-summary: "([^"]*)"', cell.source, re.M)
+                if cell.cell_type == "code" and found and "#| code-fold: true" in cell.source:
+                    summaries.append(found.group(1))
+    text = "\n".join(pdf_pages)
+    for summary in set(summaries):
+        assert text.count(summary) >= summaries.count(summary), summary
+
+
+def test_references_to_sections_name_the_page_they_start_on(pdf_pages):
+    text = " ".join(" ".join(pdf_pages).split())
+    references = re.findall(r"\bSection (\d+(?:\.\d+)+) on page (\d+)\b", text)
+    assert len(references) >= len(collect_exercises())  # the exercise index's, at least
+    wrong = []
+    for section, page in set(references):
+        heading = re.compile(rf"^\s*{re.escape(section)}\s+\S", re.M)
+        if not heading.search(pdf_pages[int(page) - 1]):
+            wrong.append(f"Section {section} is not on page {page}")
+    assert wrong == []

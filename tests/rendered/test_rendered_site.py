@@ -112,3 +112,32 @@ def test_no_local_link_is_broken(book_dir):
             if target is not None and not target.exists():
                 broken.append(f"{page.relative_to(book_dir)}: {href}")
     assert broken == []
+
+
+def test_every_glossary_term_can_be_linked_and_pages_link_to_terms(book_dir):
+    glossary = (book_dir / "chapters" / "a-glossary.html").read_text()
+    terms = re.findall(r"<dt>(.*?)</dt>", glossary, re.S)
+    ids = set(re.findall(r'<dt><span id="(gls-[a-z0-9-]+)"', glossary))
+    assert len(terms) > 30 and len(ids) == len(terms), "a glossary term without an id"
+    linked = set()
+    for page in html_pages(book_dir):
+        for href in hrefs_of(page):
+            if "a-glossary.html#gls-" in href:
+                target = local_target(page, href)
+                assert target == (book_dir / "chapters" / "a-glossary.html").resolve(), href
+                assert href.split("#")[1] in ids, f"{page.name}: {href} names no glossary term"
+                linked.add(href.split("#")[1])
+    assert len(linked) >= 5  # the chapters' first bold mentions of the terms
+
+
+def test_the_pdf_is_linked_by_name_from_the_preface_and_every_sidebar(book_dir):
+    name = "pytorch-exercises-solved.pdf"
+    for page in html_pages(book_dir):
+        html = page.read_text()
+        links = re.findall(
+            rf'<a href="([^"]*{re.escape(name)})"[^>]*>([^<]*{re.escape(name)}|[^<]*PDF[^<]*)</a>',
+            html,
+        )
+        assert links, f"{page.relative_to(book_dir)} does not link the PDF by name"
+    preface = (book_dir / "index.html").read_text()
+    assert f">{name}</a>" in preface

@@ -18,6 +18,30 @@ def test_execute_notebook_numbers_cells_in_order(tmp_path):
     assert nb.metadata["kernelspec"]["name"] == "python3"
 
 
+def test_figures_are_drawn_at_twice_their_size_and_tagged_with_it(tmp_path):
+    import base64
+    import struct
+
+    path = tmp_path / "figure.ipynb"
+    code = "import matplotlib.pyplot as plt\nplt.plot([0, 1])\nplt.show()"
+    nbformat.write(new_notebook(cells=[new_code_cell(code)]), path)
+    assert execute.main([str(path)]) == 0
+    output = nbformat.read(path, as_version=4).cells[0].outputs[0]
+    png = base64.b64decode(output.data["image/png"])
+    size = output.metadata["image/png"]
+    width, height = struct.unpack(">II", png[16:24])
+    assert width // 2 == size["width"] and height // 2 == size["height"]
+
+
+def test_prints_to_one_stream_are_one_output(tmp_path):
+    path = tmp_path / "prints.ipynb"
+    code = "import time\nfor i in range(3):\n    print(i, flush=True)\n    time.sleep(0.3)"
+    nbformat.write(new_notebook(cells=[new_code_cell(code)]), path)
+    assert execute.main([str(path)]) == 0
+    outputs = nbformat.read(path, as_version=4).cells[0].outputs
+    assert [(o.name, o.text) for o in outputs] == [("stdout", "0\n1\n2\n")]
+
+
 def test_failing_cell_gives_one_line_and_nonzero_exit(tmp_path, capsys):
     path = tmp_path / "bad.ipynb"
     nbformat.write(new_notebook(cells=[new_code_cell("1 / 0")]), path)

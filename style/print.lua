@@ -1,0 +1,58 @@
+-- The print edition (Typst) of what the site shows with folds and colours, for style/book.typ:
+-- a folded cell's label ("Provided setup") printed above its code, outputs marked so that they
+-- are set apart from code, and a paragraph that is only a bold label ("Task") kept with what
+-- follows it.
+if not quarto.doc.is_format("typst") then
+  return {}
+end
+
+local function typst_string(text)
+  return '"' .. text:gsub("\\", "\\\\"):gsub('"', '\\"') .. '"'
+end
+
+local function mark_outputs(div)
+  local content = pandoc.List()
+  for _, block in ipairs(div.content) do
+    if block.t == "CodeBlock" then
+      content:insert(pandoc.RawBlock("typst", "#book-output["))
+      content:insert(block)
+      content:insert(pandoc.RawBlock("typst", "]"))
+    else
+      content:insert(block)
+    end
+  end
+  div.content = content
+  return div
+end
+
+local function label_folds(cell)
+  local content = pandoc.List()
+  for _, block in ipairs(cell.content) do
+    local summary = block.t == "CodeBlock" and block.attributes["code-fold"]
+      and block.attributes["code-summary"]
+    if summary then
+      content:insert(pandoc.RawBlock("typst", "#book-fold-label(" .. typst_string(summary) .. ")"))
+    end
+    content:insert(block)
+  end
+  cell.content = content
+  return cell
+end
+
+return {
+  {
+    Div = function(div)
+      if div.classes:includes("cell-output") then
+        return mark_outputs(div)
+      end
+      if div.classes:includes("cell") then
+        return label_folds(div)
+      end
+    end,
+    Para = function(para)
+      if #para.content == 1 and para.content[1].t == "Strong" then
+        return { pandoc.RawBlock("typst", "#book-label["), para, pandoc.RawBlock("typst", "]") }
+      end
+    end,
+  },
+}
