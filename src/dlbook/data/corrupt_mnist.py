@@ -29,10 +29,11 @@ from dlbook.files import (
 CORRUPT_FOLDER = "corruptmnist"
 CORRUPT_SEED = 1234
 TRAIN_SHARDS = 6
+SCRIPT_TRAIN_FILES = 10  # the course's script writes ten training files; the course ships six
 SHARD_SIZE = 5000
 TEST_SIZE = 5000
 MAX_ANGLE = 50.0
-RECIPE = "course tools/corrupt_mnist.py: RandomRotation(50) per 5,000-image stack, / 255"
+RECIPE = "course tools/corrupt_mnist.py: RandomRotation(50) per 5,000-image stack, / 255; angles drawn in its order"
 MANIFEST = "MANIFEST.json"
 GROUND_TRUTH = "generation.pt"
 
@@ -65,8 +66,12 @@ def rotate_stack(digits: torch.Tensor) -> tuple[torch.Tensor, float]:
     return rotation(digits), angle
 
 
-def _build_corrupt_mnist(seed: int) -> tuple[dict[str, torch.Tensor], dict[str, torch.Tensor]]:
-    """Compute the course's files (by name) and the angles drawn, from real MNIST."""
+def build_corrupt_mnist(seed: int) -> tuple[dict[str, torch.Tensor], dict[str, torch.Tensor]]:
+    """Compute the course's files (by name) and the angles drawn, from real MNIST, drawing the
+    angles in the script's order (ten training files, then the test file), so that a seed gives
+    the script's test file as well as its first six training files."""
+    from torchvision import transforms
+
     train, test = mnist(train=True), mnist(train=False)
     files: dict[str, torch.Tensor] = {}
     angles = []
@@ -78,6 +83,8 @@ def _build_corrupt_mnist(seed: int) -> tuple[dict[str, torch.Tensor], dict[str, 
             files[f"train_images_{i}.pt"] = rotated / 255.0
             files[f"train_target_{i}.pt"] = train.targets[part].clone()
             angles.append(angle)
+        for _ in range(SCRIPT_TRAIN_FILES - TRAIN_SHARDS):  # the script's files the course omits
+            transforms.RandomRotation.get_params([-MAX_ANGLE, MAX_ANGLE])
         rotated, test_angle = rotate_stack(test.data[:TEST_SIZE])
     files["test_images.pt"] = rotated / 255.0
     files["test_target.pt"] = test.targets[:TEST_SIZE].clone()
@@ -86,6 +93,30 @@ def _build_corrupt_mnist(seed: int) -> tuple[dict[str, torch.Tensor], dict[str, 
         "test_angle": torch.tensor([test_angle], dtype=torch.float64),
     }
     return files, truth
+
+
+def turned_test_digits(angle: float) -> tuple[torch.Tensor, torch.Tensor]:
+    """Return MNIST's first 5,000 test digits turned by ``angle`` degrees the course's way (one
+    turn for the stack, nearest-neighbour, / 255) as ``[5000, 1, 28, 28]`` images, and targets."""
+    from torchvision.transforms import InterpolationMode
+    from torchvision.transforms import functional as TF
+
+    test = mnist(train=False)
+    turned = TF.rotate(test.data[:TEST_SIZE], float(angle), InterpolationMode.NEAREST)
+    return (turned / 255.0).unsqueeze(1), test.targets[:TEST_SIZE].clone()
+
+
+def randomly_turned_test_digits(seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
+    """Return MNIST's first 5,000 test digits each turned by its own random angle within ±50°
+    (nearest-neighbour, / 255), as ``[5000, 1, 28, 28]`` images, and targets."""
+    from torchvision.transforms import InterpolationMode
+    from torchvision.transforms import functional as TF
+
+    test = mnist(train=False)
+    angles = (torch.rand(TEST_SIZE, generator=torch.Generator().manual_seed(seed)) * 2 - 1) * 50
+    turned = [TF.rotate(digit[None], float(a), InterpolationMode.NEAREST)
+              for digit, a in zip(test.data[:TEST_SIZE], angles)]  # fmt: skip
+    return torch.stack(turned) / 255.0, test.targets[:TEST_SIZE].clone()
 
 
 def _read_manifest(folder: Path) -> dict | None:
@@ -136,7 +167,7 @@ def generate_corrupt_mnist(seed: int = CORRUPT_SEED) -> str:
             "not written by dlbook, so they are left alone. Move them away to regenerate."
         )
     start = time.perf_counter()
-    files, truth = _build_corrupt_mnist(seed)
+    files, truth = build_corrupt_mnist(seed)
     folder.mkdir(parents=True, exist_ok=True)
     digests = {}
     for name, tensor in [*files.items(), (GROUND_TRUTH, truth)]:
@@ -203,6 +234,22 @@ def read_corrupt_file(name: str, folder: Path | None = None) -> torch.Tensor:
         raise DataError(f"{display_path(path)} is not a readable tensor file") from exc
     _check_form(path, tensor)
     return tensor
+
+
+def load_corrupt_mnist(
+    split: str = "train", folder: Path | None = None
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Return verified corrupted-MNIST images ``[N, 28, 28]`` and targets ``[N]`` of ``"train"``
+    (the six files joined) or ``"test"``; ``folder`` defaults to the book's."""
+    if split not in ("train", "test"):
+        raise ValueError(f"split must be 'train' or 'test', not {split!r}")
+    if split == "test":
+        names = [("test_images.pt", "test_target.pt")]
+    else:
+        names = [(f"train_images_{i}.pt", f"train_target_{i}.pt") for i in range(TRAIN_SHARDS)]
+    images = [read_corrupt_file(image_file, folder) for image_file, _ in names]
+    targets = [read_corrupt_file(target_file, folder) for _, target_file in names]
+    return torch.cat(images), torch.cat(targets)
 
 
 def load_corrupt_ground_truth() -> dict[str, torch.Tensor]:

@@ -1,192 +1,268 @@
-"""Benchmark: the final exercise's default recipe against the course's reference design.
+"""Benchmark: the final exercise's network against the course's solution, measured alike.
 
-``python -m dlbook.final_exercise.bench`` trains both on corrupted MNIST on this machine, one after
-the other in the same run (the course's own command, ``train --lr 1e-4``, too), prints test
-accuracy (the test file turned into each model's orientation, as ``main.py evaluate`` reports it,
-and each digit on its own, unturned), training wall time and its ratio, and with ``--json FILE``
-writes them to a file (chapter 13 reads ``chapters/13-corrupted-mnist-bench.json``). It takes several minutes; it is a
-measurement, not a test.
+``python -m dlbook.final_exercise.bench`` trains, one after the other in one run on this machine:
 
-Reference design: three 3x3 convolutions with 32, 64 and 128 channels, each followed by 2x2
-max-pooling, dropout 0.5 and one linear layer; Adam, lr 1e-3, batch 32, 10 epochs.
+- the course's solution design (three 3x3 convolutions of 32, 64 and 128 channels, each with 2x2
+  max-pooling, dropout 0.5, one linear layer; Adam, lr 1e-3, batch 32, 10 epochs) trained as
+  shipped, in file order, and the same design with the batches shuffled;
+- the book's default (``main.py train``) and the course's command (``main.py train --lr 1e-4``).
+
+Each is scored digit by digit on the default test file, on MNIST's first 5,000 test digits turned
+by every 10° from -50° to +50° (the course's way: one turn per stack), and on the same digits each
+turned by its own random angle within ±50°. Then the default is trained again on the files of
+other generator seeds (``--seeds``). ``--json FILE`` writes everything (chapter 13 reads
+``chapters/13-corrupted-mnist-bench.json``). It takes several minutes: a measurement, not a test.
 """
 
 from __future__ import annotations
 
-if __name__ == "__main__":  # Ctrl-C while PyTorch loads: one line, not a traceback
-    from dlbook.interrupts import exit_quietly_on_interrupt
-
-    exit_quietly_on_interrupt()
-
-import argparse
 import json
 import sys
 import time
-from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import torch
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
-from dlbook.arguments import OneLineParser, positive_int
+from dlbook.arguments import OneLineParser, natural_int
 from dlbook.data import DataError
+from dlbook.data.corrupt_mnist import (
+    CORRUPT_SEED,
+    build_corrupt_mnist,
+    randomly_turned_test_digits,
+    read_corrupt_file,
+    turned_test_digits,
+)
 from dlbook.files import write_atomically
-from dlbook.final_exercise.data import load_corrupt_mnist
-from dlbook.final_exercise.main import TrainConfig, digit_accuracy, test_accuracy, train_model
-from dlbook.interrupts import restore_interrupts
-from dlbook.models import calculate_capacity
-from dlbook.training import train_epoch
+from dlbook.final_exercise.main import accuracy, train_model
+
+SWEEP = tuple(range(-50, 51, 10))  # test angles, degrees
 
 
-class ReferenceCNN(nn.Module):
-    """The course's reference design: conv 32/64/128 each with 2x2 max-pooling, dropout, linear."""
+class CourseCNN(nn.Module):
+    """The course's solution design: conv 32, 64, 128 (3x3, each with 2x2 max-pooling), dropout
+    0.5, linear."""
 
-    def __init__(self, dropout: float = 0.5) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        self.config = {"dropout": dropout}
         self.features = nn.Sequential(
-            nn.Conv2d(1, 32, 3),  # 28 -> 26
-            nn.ReLU(),
-            nn.MaxPool2d(2),  # -> 13
-            nn.Conv2d(32, 64, 3),  # -> 11
-            nn.ReLU(),
-            nn.MaxPool2d(2),  # -> 5
-            nn.Conv2d(64, 128, 3),  # -> 3
-            nn.ReLU(),
-            nn.MaxPool2d(2),  # -> 1
-        )
-        self.classifier = nn.Sequential(nn.Flatten(), nn.Dropout(dropout), nn.Linear(128, 10))
+            nn.Conv2d(1, 32, 3), nn.ReLU(), nn.MaxPool2d(2),  # 28 -> 26 -> 13
+            nn.Conv2d(32, 64, 3), nn.ReLU(), nn.MaxPool2d(2),  # -> 11 -> 5
+            nn.Conv2d(64, 128, 3), nn.ReLU(), nn.MaxPool2d(2),  # -> 3 -> 1
+        )  # fmt: skip
+        self.classifier = nn.Sequential(nn.Flatten(), nn.Dropout(0.5), nn.Linear(128, 10))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """Return logits ``[batch, 10]`` for images ``[batch, 28, 28]`` or ``[batch, 1, 28, 28]``."""
-        if x.ndim == 3:
-            x = x.unsqueeze(1)
+        """Return logits ``[N, 10]`` for images ``[N, 1, 28, 28]``."""
         return self.classifier(self.features(x))
+
+
+def train_course(train_set: TensorDataset, shuffle: bool, epochs: int = 10) -> nn.Module:
+    """Train the course's design with its hyperparameters; ``shuffle=False`` is as shipped."""
+    torch.manual_seed(0)
+    model = CourseCNN()
+    loader = DataLoader(train_set, batch_size=32, shuffle=shuffle,
+                        generator=torch.Generator().manual_seed(0))  # fmt: skip
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+    loss_fn = nn.CrossEntropyLoss()
+    for epoch in range(1, epochs + 1):
+        model.train()
+        for images, targets in loader:
+            optimizer.zero_grad()
+            loss = loss_fn(model(images), targets)
+            loss.backward()
+            optimizer.step()
+        _progress(epoch, loss.item())
+    return model.eval()
+
+
+def _progress(epoch: int, loss: float) -> None:
+    """Print one line per epoch (the benchmark takes minutes)."""
+    print(f"    epoch {epoch}: last loss {loss:.4f}", flush=True)
 
 
 @dataclass(frozen=True)
 class Result:
-    """One benchmarked design."""
+    """One benchmarked design: every accuracy is digit by digit."""
 
     name: str
     parameters: int
-    accuracy: float  # the test file turned into the model's orientation (``main.py evaluate``)
-    digit_accuracy: float  # each test digit on its own, unturned
+    accuracy: float  # the default test file
+    sweep: dict[str, float]  # test angle (degrees, as text) -> accuracy
+    random_angles: float  # each digit turned by its own angle within ±50°
+    seconds: float
+
+    @property
+    def sweep_mean(self) -> float:
+        """Mean accuracy over the test-angle sweep."""
+        return sum(self.sweep.values()) / len(self.sweep)
+
+    @property
+    def sweep_lowest(self) -> float:
+        """Lowest accuracy over the test-angle sweep."""
+        return min(self.sweep.values())
+
+
+@dataclass(frozen=True)
+class SeedResult:
+    """The default recipe trained and tested on the files of one generator seed."""
+
+    seed: int
+    test_angle: float
+    accuracy: float
     seconds: float
 
 
-def run_reference(images, targets, epochs: int = 10, seed: int = 0) -> tuple[nn.Module, float]:
-    """Train the course's reference design exactly as specified; return it and the seconds."""
-    torch.manual_seed(seed)
-    model = ReferenceCNN()
-    loader = DataLoader(
-        TensorDataset(images.unsqueeze(1), targets),
-        batch_size=32,
-        shuffle=True,
-        generator=torch.Generator().manual_seed(seed),
-    )
-    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+@dataclass
+class Bench:
+    """Everything one benchmark run measured."""
+
+    results: list[Result] = field(default_factory=list)
+    seeds: list[SeedResult] = field(default_factory=list)
+
+
+def score(name: str, model: nn.Module, seconds: float, test_set, sweep_sets, random_set) -> Result:
+    """Return the accuracies of a trained model on the test file, the sweep and random angles."""
+    sweep = {str(angle): accuracy(model, data) for angle, data in sweep_sets.items()}
+    parameters = sum(p.numel() for p in model.parameters())
+    return Result(name, parameters, accuracy(model, test_set), sweep,
+                  accuracy(model, random_set), seconds)  # fmt: skip
+
+
+def timed(train: Callable[[], nn.Module]) -> tuple[nn.Module, float]:
+    """Return what ``train()`` returns and the seconds it took."""
     start = time.perf_counter()
-    for epoch in range(1, epochs + 1):
-        losses = train_epoch(model, loader, nn.CrossEntropyLoss(), optimizer)
-        _progress(epoch, sum(losses) / len(losses))
+    model = train()
     return model, time.perf_counter() - start
 
 
-def _progress(epoch: int, mean_loss: float) -> None:
-    """Print one progress line per epoch (the benchmark takes minutes)."""
-    print(f"    epoch {epoch}: mean training loss {mean_loss:.4f}", flush=True)
+def dataset(files: dict[str, torch.Tensor], split: str) -> TensorDataset:
+    """Return the train or test split of generated files (by name) as a dataset."""
+    if split == "test":
+        return TensorDataset(files["test_images.pt"].unsqueeze(1), files["test_target.pt"])
+    names = sorted(n for n in files if n.startswith("train_images_"))
+    images = torch.cat([files[n] for n in names]).unsqueeze(1)
+    targets = torch.cat([files[n.replace("images", "target")] for n in names])
+    return TensorDataset(images, targets)
 
 
-def run_default(images, targets, config: TrainConfig | None = None) -> tuple[nn.Module, float]:
-    """Train the book's default recipe (the CLI's ``train``); return the model and the seconds."""
-    start = time.perf_counter()
-    model, _ = train_model(images, targets, config, on_epoch=_progress)
-    return model, time.perf_counter() - start
+def book_files() -> dict[str, torch.Tensor]:
+    """Return the book's corrupted-MNIST files (checksummed), by name."""
+    names = [f"train_{kind}_{i}.pt" for i in range(6) for kind in ("images", "target")]
+    return {name: read_corrupt_file(name) for name in [*names, "test_images.pt", "test_target.pt"]}
 
 
-def save_results(results: Sequence[Result], path: Path) -> None:
-    """Write the results (and the library versions that produced them) to a JSON file."""
+def run(seeds: Sequence[int], report: Callable[[str], None] = print) -> Bench:
+    """Train and score every design, then the default on every seed's files."""
+    files = book_files()
+    train_set, test_set = dataset(files, "train"), dataset(files, "test")
+    sweep_sets = {angle: TensorDataset(*turned_test_digits(angle)) for angle in SWEEP}
+    random_set = TensorDataset(*randomly_turned_test_digits())
+    bench = Bench()
+    designs = [
+        ("the course's solution, as shipped (no shuffling)", lambda: train_course(train_set, False)),
+        ("the course's solution, shuffled", lambda: train_course(train_set, True)),
+        ("the book's default (`main.py train`)",
+         lambda: train_model(train_set, on_epoch=_progress)[0]),
+        ("the course's command (`main.py train --lr 1e-4`)",
+         lambda: train_model(train_set, lr=1e-4, on_epoch=_progress)[0]),
+    ]  # fmt: skip
+    for name, train in designs:
+        report(f"  {name}: training")
+        model, seconds = timed(train)
+        bench.results.append(score(name, model, seconds, test_set, sweep_sets, random_set))
+        r = bench.results[-1]
+        report(f"  {name}: {r.accuracy:.4f} on the test file, sweep mean {r.sweep_mean:.4f} "
+               f"(lowest {r.sweep_lowest:.4f}), random angles {r.random_angles:.4f}, "
+               f"{seconds:.0f} s")  # fmt: skip
+    for seed in seeds:
+        seed_files, truth = build_corrupt_mnist(seed)
+        report(f"  seed {seed}: training the default")
+        seed_train = dataset(seed_files, "train")
+        model, seconds = timed(lambda: train_model(seed_train)[0])  # noqa: B023 - called at once
+        result = accuracy(model, dataset(seed_files, "test"))
+        test_angle = float(truth["test_angle"][0])
+        bench.seeds.append(SeedResult(seed, round(test_angle, 2), result, seconds))
+        report(f"  seed {seed} (test file turned {test_angle:+.1f}°): {result:.4f}")
+    return bench
+
+
+def save_bench(bench: Bench, path: Path) -> None:
+    """Write a benchmark run (and the library versions that produced it) to a JSON file."""
     record = {
         "command": "python -m dlbook.final_exercise.bench",
         "torch": torch.__version__.split("+")[0],
         "threads": torch.get_num_threads(),
-        "results": [asdict(r) for r in results],
+        "default_seed": CORRUPT_SEED,
+        "results": [asdict(r) for r in bench.results],
+        "seeds": [asdict(s) for s in bench.seeds],
     }
     text = json.dumps(record, indent=1, ensure_ascii=False) + "\n"
     write_atomically(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
 
-def load_results(path: str | Path) -> list[Result]:
-    """Return the results a benchmark run wrote with ``--json``."""
+def load_bench(path: str | Path) -> Bench:
+    """Return the benchmark run a ``--json`` file holds."""
     record = json.loads(Path(path).read_text(encoding="utf-8"))
-    return [Result(**r) for r in record["results"]]
+    return Bench([Result(**r) for r in record["results"]],
+                 [SeedResult(**s) for s in record["seeds"]])  # fmt: skip
 
 
 def format_table(results: Sequence[Result]) -> str:
-    """Return the results as a Markdown table, with time ratios to the first row (the reference)."""
-    base = results[0]
+    """Return the results as a Markdown table, times as ratios to the first row."""
+    base = results[0].seconds
     lines = [
-        "| design | parameters | test accuracy | each digit alone | training time | time ratio |",
-        "|:---|---:|---:|---:|---:|---:|",
+        "| design | parameters | test file | sweep mean | sweep lowest | random angles "
+        "| training time | time ratio |",
+        "|:---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         lines.append(
-            f"| {r.name} | {r.parameters:,} | {r.accuracy:.4f} | {r.digit_accuracy:.4f} | "
-            f"{r.seconds:.0f} s | {r.seconds / base.seconds:.2f} |"
+            f"| {r.name} | {r.parameters:,} | {r.accuracy:.4f} | {r.sweep_mean:.4f} | "
+            f"{r.sweep_lowest:.4f} | {r.random_angles:.4f} | {r.seconds:.0f} s | "
+            f"{r.seconds / base:.2f} |"
         )
     return "\n".join(lines)
 
 
+def check_writable(path: Path) -> None:
+    """Raise ``DataError`` unless the JSON file can be written (checked before minutes of work)."""
+    folder = path.parent
+    if path.is_dir() or not folder.is_dir():
+        raise DataError(f"--json {path}: not a file in an existing folder")
+    probe = folder / f".{path.name}.probe"
+    try:
+        probe.write_text("")
+        probe.unlink()
+    except OSError as exc:
+        raise DataError(f"--json {path} cannot be written: {exc.strerror or exc}") from None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the benchmark and print the table."""
-    restore_interrupts()
     parser = OneLineParser(prog="python -m dlbook.final_exercise.bench", description=__doc__)
-    parser.add_argument(
-        "--reference-epochs", type=positive_int, default=10, help="default 10, as specified"
-    )
     parser.add_argument("--json", type=Path, help="also write the results to this JSON file")
-    parser.add_argument("--data", type=Path, help="a corruptmnist folder (default: the book's)")
+    parser.add_argument("--seeds", type=natural_int, nargs="*", default=[1, 2, 3],
+                        help="generator seeds to train the default on (default 1 2 3)")  # fmt: skip
     args = parser.parse_args(argv)
     try:
-        return _run(args)
+        if args.json:
+            check_writable(args.json)
+        print(f"torch {torch.__version__}, {torch.get_num_threads()} threads", flush=True)
+        bench = run(args.seeds, report=lambda line: print(line, flush=True))
     except DataError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("error: interrupted; no results were written", file=sys.stderr)
         return 130
-
-
-def _run(args: argparse.Namespace) -> int:
-    """Train and measure the designs; print the table (and write the JSON file if asked)."""
-    images, targets = load_corrupt_mnist("train", args.data)
-    test_images, test_targets = load_corrupt_mnist("test", args.data)
-    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads; training…", flush=True)
-    results = []
-    for name, run in (
-        (
-            "course reference (Adam 1e-3, batch 32)",
-            lambda: run_reference(images, targets, args.reference_epochs),
-        ),
-        ("book default (`main.py train`)", lambda: run_default(images, targets)),
-        (
-            "the course's command (`main.py train --lr 1e-4`)",
-            lambda: run_default(images, targets, TrainConfig(lr=1e-4)),
-        ),
-    ):
-        model, seconds = run()
-        accuracy = test_accuracy(model, test_images, test_targets)
-        alone = digit_accuracy(model, test_images, test_targets)
-        results.append(Result(name, calculate_capacity(model), accuracy, alone, seconds))
-        print(f"  {name}: accuracy {accuracy:.4f} ({alone:.4f} digit by digit) in {seconds:.0f} s",
-              flush=True)  # fmt: skip
     print()
-    print(format_table(results))
+    print(format_table(bench.results))
     if args.json:
-        save_results(results, args.json)
+        save_bench(bench, args.json)
     return 0
 
 

@@ -1,94 +1,163 @@
-"""The final exercise's ``data.py``: corrupted MNIST as tensors, read from the course's file layout.
+"""Corrupted MNIST for the final exercise: the course's data folder read into two datasets.
 
-Every file of the corruption is turned by one angle of its own. ``file_turns`` measures, from the
-labels, how far each training file must be turned to line up with the others, and ``turn_images``
-turns a whole file, so the network can learn the digits in a single orientation.
+``corrupt_mnist()`` reads ``data/corruptmnist`` (relative to the folder you run from, as in the
+course) and returns ``(train_set, test_set)``: ``TensorDataset``s of images ``[N, 1, 28, 28]``
+(float32, values 0 to 1) and targets ``[N]`` (int64). It reads both editions of the course's
+folder: ``train_images_{0..5}.pt`` / ``train_target_{i}.pt`` / ``test_images.pt`` /
+``test_target.pt``, and the earlier ``train_{0..4}.npz`` / ``test.npz`` with arrays ``images`` and
+``labels``. Every file is checked before use (a regular file of sane size, then shape, dtype and
+value range); a problem raises ``DataError`` with one line that names the file. ``augment``
+turns every training image by its own random angle.
 """
 
 from __future__ import annotations
 
+import math
+import os
+import stat
+import zipfile
 from pathlib import Path
 
 import torch
+import torch.nn.functional as F
+from torch.utils.data import TensorDataset
 
-from dlbook.data.corrupt_mnist import TRAIN_SHARDS, read_corrupt_file
-from dlbook.ops import affine_images
-
-MAX_TURN = 10.0  # degrees either way
-MAX_SHIFT = 0.05  # fraction of the image size
+DATA_PATH = Path("data/corruptmnist")
+MAX_FILE_BYTES = 64 * 2**20  # a 5,000-image file is 16 MB; anything far larger is not one
+MAX_TURN = 50.0  # degrees: training digits are turned at random by up to this much either way
 
 
-def load_corrupt_mnist(
-    split: str = "train", folder: Path | None = None
-) -> tuple[torch.Tensor, torch.Tensor]:
-    """Return corrupted-MNIST images ``[N, 28, 28]`` and targets ``[N]`` for ``train`` or ``test``.
+class DataError(Exception):
+    """A data (or checkpoint) file is missing or not what it should be; the message says which."""
 
-    ``folder`` defaults to the book's ``data/corruptmnist``; the course's own folder works too.
-    """
-    if split not in ("train", "test"):
-        raise ValueError(f"split must be 'train' or 'test', not {split!r}")
-    if split == "test":
-        names = [("test_images.pt", "test_target.pt")]
+
+def check_regular_file(path: Path, max_bytes: int = MAX_FILE_BYTES) -> None:
+    """Raise ``DataError`` unless ``path`` is a regular file of at most ``max_bytes``, and, for a
+    zip archive (what ``torch.save`` writes), unless its records unpack to at most ``max_bytes``."""
+    try:
+        info = os.stat(path)
+    except OSError as exc:
+        raise DataError(f"{path} cannot be read: {exc.strerror or exc}") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise DataError(f"{path} is not a regular file")
+    if info.st_size > max_bytes:
+        raise DataError(f"{path} is {info.st_size:,} bytes, more than the {max_bytes:,} allowed")
+    try:
+        if zipfile.is_zipfile(path):
+            with zipfile.ZipFile(path) as archive:
+                unpacked = sum(record.file_size for record in archive.infolist())
+            if unpacked > max_bytes:
+                raise DataError(f"{path} unpacks to {unpacked:,} bytes, more than {max_bytes:,}")
+    except (OSError, zipfile.BadZipFile) as exc:
+        raise DataError(f"{path} is a damaged archive: {exc}") from None
+
+
+def load_tensors(path: Path, max_bytes: int = MAX_FILE_BYTES) -> object:
+    """Return what a ``torch.save`` file holds, loaded safely (``weights_only``, bounded size)."""
+    check_regular_file(path, max_bytes)
+    try:
+        return torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as exc:  # noqa: BLE001 - a damaged or crafted file fails in many ways
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise DataError(f"{path} is not a readable tensor file ({reason[:120]})") from None
+
+
+def _checked(tensor: object, path: Path, images: bool) -> torch.Tensor:
+    """Return ``tensor`` as float32 images ``[N, 1, 28, 28]`` in [0, 1] or int64 digits ``[N]``;
+    ``DataError`` when it is anything else."""
+    kind = "images [N, 28, 28] with values in [0, 1]" if images else "digits 0-9, shape [N]"
+    if not isinstance(tensor, torch.Tensor) or tensor.layout != torch.strided:
+        raise DataError(f"{path} does not hold a dense tensor of {kind}")
+    if tensor.is_meta or tensor.is_complex() or tensor.numel() == 0:
+        raise DataError(f"{path} does not hold {kind}")
+    if images:
+        ok = tensor.ndim == 3 and tuple(tensor.shape[1:]) == (28, 28) and tensor.is_floating_point()
+        tensor = tensor.float()
+        ok = ok and bool(torch.isfinite(tensor).all()) and 0 <= tensor.min() <= tensor.max() <= 1
+        result = tensor.unsqueeze(1)
     else:
-        names = [(f"train_images_{i}.pt", f"train_target_{i}.pt") for i in range(TRAIN_SHARDS)]
-    images = [read_corrupt_file(image_file, folder) for image_file, _ in names]
-    targets = [read_corrupt_file(target_file, folder) for _, target_file in names]
-    return torch.cat(images), torch.cat(targets)
+        ok = tensor.ndim == 1 and not tensor.is_floating_point() and tensor.dtype != torch.bool
+        ok = ok and 0 <= tensor.min() <= tensor.max() <= 9
+        result = tensor.long()
+    if not ok:
+        raise DataError(f"{path} holds {tensor.dtype} {list(tensor.shape)}, expected {kind}")
+    return result.contiguous()
+
+
+def _read_pt(folder: Path, names: list[tuple[str, str]]) -> tuple[torch.Tensor, torch.Tensor]:
+    """Return the images and targets of the ``.pt`` file pairs ``names``, joined."""
+    images, targets = [], []
+    for image_name, target_name in names:
+        images.append(_checked(load_tensors(folder / image_name), folder / image_name, True))
+        targets.append(_checked(load_tensors(folder / target_name), folder / target_name, False))
+    return _joined(images, targets, folder)
+
+
+def _read_npz(folder: Path, names: list[str]) -> tuple[torch.Tensor, torch.Tensor]:
+    """Return the images and targets of the earlier edition's ``.npz`` files ``names``, joined."""
+    import numpy as np  # installed with torch and matplotlib
+
+    images, targets = [], []
+    for name in names:
+        path = folder / name
+        check_regular_file(path)
+        try:
+            with np.load(path, allow_pickle=False) as arrays:
+                pair = torch.from_numpy(arrays["images"]), torch.from_numpy(arrays["labels"])
+        except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:
+            raise DataError(f"{path} is not an images/labels .npz file ({exc})") from None
+        images.append(_checked(pair[0], path, True))
+        targets.append(_checked(pair[1], path, False))
+    return _joined(images, targets, folder)
+
+
+def _joined(images: list, targets: list, folder: Path) -> tuple[torch.Tensor, torch.Tensor]:
+    """Join the files' tensors; ``DataError`` when images and targets differ in number."""
+    images, targets = torch.cat(images), torch.cat(targets)
+    if len(images) != len(targets):
+        raise DataError(f"{folder}: {len(images)} images but {len(targets)} targets")
+    return images, targets
+
+
+def load_split(split: str, data_path: str | Path = DATA_PATH) -> tuple[torch.Tensor, torch.Tensor]:
+    """Return the images ``[N, 1, 28, 28]`` and targets ``[N]`` of ``"train"`` or ``"test"``."""
+    folder = Path(data_path)
+    if str(data_path) == "":
+        raise DataError("the data folder is empty text; name a folder such as data/corruptmnist")
+    if not folder.is_dir():
+        raise DataError(f"{folder} is not a folder; put the course's corruptmnist files there")
+    pt_train = sorted(folder.glob("train_images_*.pt"))
+    if split == "test":
+        if (folder / "test_images.pt").exists() or not (folder / "test.npz").exists():
+            return _read_pt(folder, [("test_images.pt", "test_target.pt")])
+        return _read_npz(folder, ["test.npz"])
+    if pt_train:
+        pairs = [(f"train_images_{i}.pt", f"train_target_{i}.pt") for i in range(len(pt_train))]
+        return _read_pt(folder, pairs)
+    npz = [f"train_{i}.npz" for i in range(len(sorted(folder.glob("train_*.npz"))))]
+    if not npz:
+        raise DataError(f"{folder} holds no training files (train_images_0.pt or train_0.npz)")
+    return _read_npz(folder, npz)
+
+
+def corrupt_mnist(data_path: str | Path = DATA_PATH) -> tuple[TensorDataset, TensorDataset]:
+    """Return the corrupted-MNIST ``train_set`` and ``test_set`` read from ``data_path``."""
+    train_set = TensorDataset(*load_split("train", data_path))
+    test_set = TensorDataset(*load_split("test", data_path))
+    return train_set, test_set
+
+
+def rotate(images: torch.Tensor, degrees: torch.Tensor) -> torch.Tensor:
+    """Return images ``[N, 1, H, W]``, each turned counter-clockwise by its own angle (``[N]``, in
+    degrees) about its centre, with bilinear sampling and black corners."""
+    radians = degrees.to(images) * (math.pi / 180)
+    cos, sin, zero = radians.cos(), radians.sin(), torch.zeros_like(radians)
+    theta = torch.stack([torch.stack([cos, -sin, zero], 1), torch.stack([sin, cos, zero], 1)], 1)
+    grid = F.affine_grid(theta, list(images.shape), align_corners=False)
+    return F.grid_sample(images, grid, mode="bilinear", align_corners=False)
 
 
 def augment(images: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
-    """Return a batch ``[N, 1, 28, 28]`` with each digit turned by up to ±10° and shifted by up to
-    5 % of its size; nearest-neighbour, so the only smoothing a digit gets is its file's turn."""
-    n = len(images)
-    angles = (torch.rand(n, generator=generator) * 2 - 1) * MAX_TURN
-    shifts = (torch.rand(n, 2, generator=generator) * 2 - 1) * MAX_SHIFT
-    return affine_images(images, angles, shifts, mode="nearest")
-
-
-def turn_images(images: torch.Tensor, angle: float) -> torch.Tensor:
-    """Return ``images`` (``[N, 28, 28]`` or ``[N, 1, 28, 28]``) all turned counter-clockwise by
-    ``angle`` degrees, with bilinear sampling (the smoother choice when a whole file is turned)."""
-    return affine_images(images, torch.full((len(images),), float(angle)))
-
-
-def _class_means(images: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
-    """Return the mean image of each digit ``[10, 28, 28]`` (zeros for a digit that is absent)."""
-    absent = images.new_zeros(images.shape[1:])
-    return torch.stack([images[targets == d].mean(0) if (targets == d).any() else absent
-                        for d in range(10)])  # fmt: skip
-
-
-def _best_turn(means: torch.Tensor, reference: torch.Tensor, angles: torch.Tensor) -> float:
-    """Return the angle among ``angles`` that turns ``means`` closest to ``reference``."""
-    errors = torch.stack([(turn_images(means, a) - reference).square().sum() for a in angles])
-    return float(angles[errors.argmin()])
-
-
-def file_turns(
-    images: torch.Tensor, targets: torch.Tensor, files: int = TRAIN_SHARDS
-) -> list[float]:
-    """Return, for each of the ``files`` equal files ``images`` joins, the turn in degrees that
-    lines it up with the others: the labels give each file's ten mean digits, and the turn that
-    brings them closest to the first file's, less the average turn, puts every file in the files'
-    average orientation."""
-    file_size = len(images) // files
-    if file_size * files != len(images) or len(images) != len(targets):
-        raise ValueError(f"expected {files} files of equal size with one label per image")
-    means = [_class_means(images[i : i + file_size], targets[i : i + file_size])
-             for i in range(0, len(images), file_size)]  # fmt: skip
-    turns = []
-    for file_means in means:
-        coarse = _best_turn(file_means, means[0], torch.arange(-110.0, 111.0, 1.0))
-        turns.append(_best_turn(file_means, means[0], coarse + torch.arange(-1.0, 1.01, 0.1)))
-    average = sum(turns) / len(turns)
-    return [turn - average for turn in turns]
-
-
-def straighten_files(
-    images: torch.Tensor, targets: torch.Tensor, files: int = TRAIN_SHARDS
-) -> torch.Tensor:
-    """Return the training images with every file turned into the files' common orientation."""
-    turns = file_turns(images, targets, files)
-    file_size = len(images) // files
-    return torch.cat([turn_images(images[i * file_size : (i + 1) * file_size], turn)
-                      for i, turn in enumerate(turns)])  # fmt: skip
+    """Return the batch with every image turned by its own random angle within ±``MAX_TURN``."""
+    angles = (torch.rand(len(images), generator=generator) * 2 - 1) * MAX_TURN
+    return rotate(images, angles)

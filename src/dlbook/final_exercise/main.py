@@ -1,248 +1,259 @@
-"""The final exercise's ``main.py``: train and evaluate the corrupted-MNIST CNN from the terminal.
+"""Train and evaluate the final exercise's network on corrupted MNIST from the command line.
 
-    python main.py train --lr 1e-4 [--epochs N] [--batch-size B] [--seed S] [--out DIR] [--data DIR]
-    python main.py evaluate runs/corruptmnist/model.pth [--data DIR]
+    python main.py train [--lr 1e-2] [--epochs 8] [--batch-size 128] [--seed 0] [--data DIR]
+                         [--runs DIR | --out NEW_DIR]
+    python main.py evaluate CHECKPOINT [--data DIR]
 
-(or ``python -m dlbook.final_exercise.main …`` from anywhere). ``train`` turns the six training
-files into one orientation, then writes the checkpoint and a training-curve PNG (training step
-against training loss); ``evaluate`` turns the test file into that orientation and prints the
-test-set accuracy of a checkpoint written by ``train`` or of a plain ``state_dict`` saved the
-course's way.
-``--data`` reads the course's own ``corruptmnist`` folder instead of the book's. Bad input gives
-one line on stderr and a non-zero exit, and a run that fails never touches files an earlier run
-saved.
+``train`` writes ``model.pth`` (the network's ``state_dict``, saved the course's way) and
+``training_curve.png`` into a new folder of its own, ``runs/<date>-<time>`` (or ``--out``, which
+must not exist yet), so no run can overwrite another's files; each file is written under a
+temporary name and renamed when complete. ``evaluate`` classifies every test digit on its own
+and prints the test accuracy. Bad input gives one line on stderr and a non-zero exit (2 for bad
+arguments, 130 when interrupted).
 """
 
 from __future__ import annotations
 
-if __name__ == "__main__":  # Ctrl-C while PyTorch loads: one line, not a traceback
-    from dlbook.interrupts import exit_quietly_on_interrupt
-
-    exit_quietly_on_interrupt()
-
 import argparse
-import signal
+import math
+import os
 import sys
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from datetime import datetime
 from pathlib import Path
 
 import torch
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
-from dlbook.arguments import OneLineParser, natural_int, positive_float, positive_int
-from dlbook.checkpoints import CheckpointError, load_checkpoint, save_checkpoint
-from dlbook.data import DataError
-from dlbook.data.corrupt_mnist import corrupt_dir, is_checksummed
-from dlbook.final_exercise.data import augment, load_corrupt_mnist, straighten_files
-from dlbook.final_exercise.model import CorruptMNISTNet, classify_file
-from dlbook.inference import predict
-from dlbook.interrupts import restore_interrupts
-from dlbook.plots import save_training_curve
-from dlbook.runs import RunError, RunFolder, RunInterrupted, check_batch_size, check_finite_loss
-from dlbook.training import get_device
+if __package__:  # imported from a package (python -m dlbook.final_exercise.main)
+    from .data import DATA_PATH, DataError, augment, corrupt_mnist, load_split, load_tensors
+    from .model import MyAwesomeModel
+else:  # run as a script from its folder (python main.py), as the course does
+    from model import MyAwesomeModel
+
+    from data import DATA_PATH, DataError, augment, corrupt_mnist, load_split, load_tensors
+
+DEVICE = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+MAX_CHECKPOINT_BYTES = 16 * 2**20
 
 
-@dataclass(frozen=True)
-class TrainConfig:
-    """Hyperparameters of one training run (the CLI's defaults)."""
-
-    lr: float = 1e-2
-    epochs: int = 8
-    batch_size: int = 128
-    seed: int = 0
+class RunError(Exception):
+    """A run cannot start or cannot finish; the message says why."""
 
 
 def train_model(
-    images: torch.Tensor,
-    targets: torch.Tensor,
-    config: TrainConfig | None = None,
+    train_set: TensorDataset,
+    lr: float = 1e-2,
+    epochs: int = 8,
+    batch_size: int = 128,
+    seed: int = 0,
     on_epoch: Callable[[int, float], None] | None = None,
-    progress: bool = False,
-) -> tuple[CorruptMNISTNet, list[float]]:
-    """Train a :class:`CorruptMNISTNet` on the six training files joined (``[N, 28, 28]`` images);
-    return it and the step losses.
+) -> tuple[MyAwesomeModel, list[float]]:
+    """Train a new network on ``train_set``; return it (in eval mode) and the loss of every step.
 
-    The files are first turned into one common orientation (``straighten_files``); then AdamW with
-    a one-cycle learning-rate schedule peaking at ``config.lr``, every batch freshly augmented by
-    small random rotations and shifts, in the channels-last memory layout.
+    AdamW with a one-cycle schedule that peaks at ``lr``; every batch is turned at random.
     """
-    config = config or TrainConfig()
-    torch.manual_seed(config.seed)
-    generator = torch.Generator().manual_seed(config.seed)
-    device = get_device()
-    fast = torch.channels_last  # a memory layout that oneDNN's CPU convolutions run faster on
-    model = CorruptMNISTNet().to(device, memory_format=fast)
-    loader = DataLoader(
-        TensorDataset(straighten_files(images, targets).unsqueeze(1), targets),
-        batch_size=config.batch_size,
-        shuffle=True,
-        generator=generator,
-    )
-    optimizer = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=1e-4)
-    scheduler = torch.optim.lr_scheduler.OneCycleLR(
-        optimizer, max_lr=config.lr, total_steps=config.epochs * len(loader)
-    )
-    criterion = nn.CrossEntropyLoss()
+    torch.manual_seed(seed)
+    generator = torch.Generator().manual_seed(seed)
+    loader = DataLoader(train_set, batch_size=batch_size, shuffle=True, generator=generator)
+    model = MyAwesomeModel().to(DEVICE, memory_format=torch.channels_last)  # faster on CPUs
+    optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=1e-4)
+    schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, lr, total_steps=epochs * len(loader))
+    loss_fn = nn.CrossEntropyLoss()
     losses: list[float] = []
-    model.train()
-    for epoch in range(1, config.epochs + 1):
-        batches = loader
-        if progress:
-            from tqdm import tqdm
-
-            batches = tqdm(loader, desc=f"epoch {epoch}/{config.epochs}", leave=False)
-        for inputs, labels in batches:
-            inputs = augment(inputs, generator).to(device, memory_format=fast)
-            labels = labels.to(device)
+    for epoch in range(1, epochs + 1):
+        model.train()
+        for images, targets in loader:
+            images = augment(images, generator).to(DEVICE, memory_format=torch.channels_last)
+            loss = loss_fn(model(images), targets.to(DEVICE))
             optimizer.zero_grad()
-            loss = criterion(model(inputs), labels)
             loss.backward()
             optimizer.step()
-            scheduler.step()
+            schedule.step()
             losses.append(loss.item())
-            check_finite_loss(losses[-1], len(losses), epoch)
-            if progress:
-                batches.set_postfix(loss=f"{loss.item():.3f}")
+            if not math.isfinite(losses[-1]):
+                raise RunError(f"training diverged: the loss became {losses[-1]} in epoch {epoch}")
         if on_epoch is not None:
-            recent = losses[-len(loader) :]
-            on_epoch(epoch, sum(recent) / len(recent))
-    return model.cpu().to(memory_format=torch.contiguous_format), losses
+            on_epoch(epoch, sum(losses[-len(loader) :]) / len(loader))
+    return model.eval().cpu().to(memory_format=torch.contiguous_format), losses
 
 
-def load_data(split: str, folder: Path | None = None) -> tuple[torch.Tensor, torch.Tensor]:
-    """Load a split for the command line; say on stderr when the files are not checksummed."""
-    images, targets = load_corrupt_mnist(split, folder)
-    if not is_checksummed(folder):
-        print(f"note: {folder or corrupt_dir()} has no MANIFEST.json, so its files are not checksummed; their "
-              "names, shapes, dtypes and value ranges were checked", file=sys.stderr)  # fmt: skip
-    return images, targets
+@torch.no_grad()
+def accuracy(model: nn.Module, test_set: TensorDataset, batch_size: int = 500) -> float:
+    """Return the fraction of ``test_set`` the model classifies correctly, each image on its own."""
+    model.eval().to(DEVICE)
+    correct = 0
+    for images, targets in DataLoader(test_set, batch_size=batch_size):
+        predicted = model(images.to(DEVICE)).argmax(dim=1)
+        correct += int((predicted == targets.to(DEVICE)).sum())
+    return correct / len(test_set)
 
 
-def load_trained_model(path: Path) -> CorruptMNISTNet:
-    """Return the network saved by ``train``, or saved as a plain ``state_dict`` that fits it."""
+def load_model(checkpoint: Path) -> MyAwesomeModel:
+    """Return the network holding a checkpoint's weights (a ``state_dict`` saved by ``train`` or
+    the course's way); ``DataError`` in one line when the file does not fit the network."""
+    state = load_tensors(checkpoint, MAX_CHECKPOINT_BYTES)
+    model = MyAwesomeModel()
+    expected = model.state_dict()
+    if not isinstance(state, dict) or set(state) != set(expected):
+        raise DataError(f"{checkpoint} is not a state_dict of this exercise's MyAwesomeModel")
+    for name, value in state.items():
+        tensor = expected[name]
+        if not isinstance(value, torch.Tensor) or value.layout != torch.strided or value.is_meta:
+            raise DataError(f"{checkpoint}: {name} is not a dense tensor")
+        if value.shape != tensor.shape or value.dtype != tensor.dtype:
+            raise DataError(f"{checkpoint}: {name} is {value.dtype} {list(value.shape)}, the "
+                            f"network needs {tensor.dtype} {list(tensor.shape)}")  # fmt: skip
+        if value.is_floating_point() and not torch.isfinite(value).all():
+            raise DataError(f"{checkpoint}: {name} holds NaN or infinite values")
+    model.load_state_dict(state)
+    return model.eval()
+
+
+def save_atomically(path: Path, write: Callable[[Path], None]) -> None:
+    """Write ``path`` through ``write(temporary_path)``, then rename it into place: a reader
+    never sees half a file, and a failed write leaves no file behind."""
+    partial = path.with_name(f".{path.name}.partial")
     try:
-        state = torch.load(path, map_location="cpu", weights_only=True)
-    except Exception:  # noqa: BLE001 - load_checkpoint below reports unreadable files
-        state = None
-    tensors = state.values() if isinstance(state, dict) else [None]
-    if not state or not all(isinstance(v, torch.Tensor) for v in tensors):
-        return load_checkpoint(path, expect=CorruptMNISTNet)
+        write(partial)
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def save_curve(losses: Sequence[float], path: Path, title: str) -> None:
+    """Save the training loss of every step as a PNG at ``path``."""
+    import matplotlib
+
+    matplotlib.use("Agg")  # no screen needed
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6, 3.5), dpi=150)
+    ax.plot(losses, linewidth=0.8)
+    ax.set(xlabel="training step", ylabel="training loss (log scale)", yscale="log", title=title)
+    fig.tight_layout()
+    save_atomically(path, lambda partial: fig.savefig(partial, format="png"))
+    plt.close(fig)
+
+
+def new_run_folder(runs: Path, out: Path | None) -> Path:
+    """Create and return the run's own folder: ``out`` (which must be new) or a new
+    ``runs/<date>-<time>``; no other run ever writes into it."""
+    if out is not None:
+        try:
+            out.mkdir(parents=True)
+        except FileExistsError:
+            raise RunError(f"--out {out} already exists; name a new folder") from None
+        return out
+    runs.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    for n in range(100):
+        folder = runs / (stamp if n == 0 else f"{stamp}-{n}")
+        try:
+            folder.mkdir()  # fails if another run took the name first
+            return folder
+        except FileExistsError:
+            continue
+    raise RunError(f"{runs} already holds 100 runs started this second")
+
+
+def train(args: argparse.Namespace) -> int:
+    """Train with the parsed arguments and save the checkpoint and curve in a new run folder."""
+    train_set = TensorDataset(*load_split("train", args.data))
+    if args.batch_size > len(train_set):
+        raise RunError(f"--batch-size {args.batch_size} is more than the {len(train_set)} "
+                       "training images")  # fmt: skip
+    folder = new_run_folder(args.runs, args.out)
     try:
-        return CorruptMNISTNet.from_state_dict(state)
-    except ValueError as exc:
-        raise CheckpointError(
-            f"{path} holds a plain state_dict that does not fit the exercise's CorruptMNISTNet: {exc}"
-        ) from None
+        print(f"training on {len(train_set)} images; saving into {folder}", flush=True)
+        start = time.perf_counter()
+        model, losses = train_model(
+            train_set, args.lr, args.epochs, args.batch_size, args.seed,
+            on_epoch=lambda e, loss: print(f"epoch {e}/{args.epochs}: mean loss {loss:.4f}",
+                                           flush=True),
+        )  # fmt: skip
+        seconds = time.perf_counter() - start
+        save_atomically(folder / "model.pth", lambda p: torch.save(model.state_dict(), p))
+        save_curve(losses, folder / "training_curve.png", f"Training, lr {args.lr:g}")
+    except BaseException:
+        if not any(folder.iterdir()):
+            folder.rmdir()  # an empty run folder says nothing
+        raise
+    print(f"trained in {seconds:.0f} s; saved {folder / 'model.pth'} and the training curve")
+    return 0
 
 
-def test_accuracy(model: nn.Module, images: torch.Tensor, targets: torch.Tensor) -> float:
-    """Return the fraction of a file of ``images`` the model classifies correctly once the file is
-    turned into the model's orientation (``classify_file``), as ``evaluate`` reports it."""
-    predictions, _ = classify_file(model, images)
-    return (predictions == targets).float().mean().item()
+def evaluate(args: argparse.Namespace) -> int:
+    """Print the test accuracy of a checkpoint, every test digit classified on its own."""
+    model = load_model(args.model_checkpoint)
+    _, test_set = corrupt_mnist(args.data)
+    result = accuracy(model, test_set)
+    correct = round(result * len(test_set))
+    print(f"test accuracy: {result:.4f} ({correct}/{len(test_set)} digits, each on its own)")
+    return 0
 
 
-def digit_accuracy(model: nn.Module, images: torch.Tensor, targets: torch.Tensor) -> float:
-    """Return the fraction of ``images`` the model classifies correctly each on its own, unturned."""
-    predictions = predict(model, images.reshape(-1, 1, 28, 28)).argmax(dim=1)
-    return (predictions == targets).float().mean().item()
+def number(kind: type, above: float, rule: str) -> Callable[[str], float | int]:
+    """Return an argparse type for a finite ``kind`` greater than ``above`` (ints below 2**31)."""
+
+    def parse(text: str) -> float | int:
+        try:
+            value = kind(text)
+        except ValueError:
+            value = math.nan
+        if not (math.isfinite(value) and value > above and (kind is float or value < 2**31)):
+            raise argparse.ArgumentTypeError(f"expected {rule}, got {text!r}")
+        return value
+
+    return parse
+
+
+def folder_path(text: str) -> Path:
+    """Parse a folder argument; empty text is refused (it would silently mean "here")."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("expected a folder, got empty text")
+    return Path(text)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """Return the parser for ``train`` and ``evaluate``."""
-    defaults = TrainConfig()
-    parser = OneLineParser(
-        prog="python -m dlbook.final_exercise.main",
-        description="Train or evaluate the corrupted-MNIST CNN (the final exercise).",
-    )
-    commands = parser.add_subparsers(dest="command", required=True, metavar="{train,evaluate}")
-    train = commands.add_parser(
-        "train", help="train a model, save its checkpoint and a training-curve PNG"
-    )
-    train.add_argument("--lr", type=positive_float, default=defaults.lr,
-                       help="peak learning rate of the one-cycle schedule, reached after 30 %% "
-                       f"of the steps (default {defaults.lr:g})")  # fmt: skip
-    train.add_argument("--epochs", type=positive_int, default=defaults.epochs,
-                       help=f"passes over the training set (default {defaults.epochs})")  # fmt: skip
-    train.add_argument("--batch-size", type=positive_int, default=defaults.batch_size,
-                       help=f"examples per step (default {defaults.batch_size})")  # fmt: skip
-    train.add_argument("--seed", type=natural_int, default=defaults.seed,
-                       help=f"random seed (default {defaults.seed})")  # fmt: skip
-    train.add_argument("--out", type=Path, default=Path("runs/corruptmnist"),
-                       help="folder for model.pth and training_curve.png "
-                       "(default runs/corruptmnist)")  # fmt: skip
-    evaluate = commands.add_parser(
-        "evaluate",
-        help="turn the test file into the training orientation and print the test accuracy",
-    )
-    evaluate.add_argument("checkpoint", type=Path,
-                          help="a model.pth written by train, or a plain state_dict")  # fmt: skip
-    for command in (train, evaluate):
-        command.add_argument("--data", type=Path, default=None,
-                             help="a corruptmnist folder, e.g. the course's own "
-                             "(default: the book's data/corruptmnist)")  # fmt: skip
+    """Return the command-line parser for ``train`` and ``evaluate``."""
+    parser = argparse.ArgumentParser(prog="main.py", description=__doc__.split("\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    train_parser = commands.add_parser("train", help="train a network and save it in a new folder")
+    count = number(int, 0, "a whole number >= 1")
+    train_parser.add_argument("--lr", type=number(float, 0, "a number > 0"), default=1e-2,
+                              help="peak learning rate (default 1e-2)")  # fmt: skip
+    train_parser.add_argument("--epochs", type=count, default=8, help="default 8")
+    train_parser.add_argument("--batch-size", type=count, default=128, help="default 128")
+    train_parser.add_argument("--seed", type=number(int, -1, "a whole number from 0 to 2**31-1"),
+                              default=0, help="random seed (default 0)")  # fmt: skip
+    train_parser.add_argument("--runs", type=folder_path, default=Path("runs"),
+                              help="where new run folders go (default runs)")  # fmt: skip
+    train_parser.add_argument("--out", type=folder_path, default=None,
+                              help="a new folder for this run, instead of runs/<date>-<time>")  # fmt: skip
+    eval_parser = commands.add_parser("evaluate", help="print a checkpoint's test accuracy")
+    eval_parser.add_argument("model_checkpoint", type=folder_path, metavar="CHECKPOINT",
+                             help="a model.pth written by train, or a state_dict")  # fmt: skip
+    for command in (train_parser, eval_parser):
+        command.add_argument("--data", type=folder_path, default=DATA_PATH,
+                             help=f"the corruptmnist folder (default {DATA_PATH})")  # fmt: skip
     return parser
 
 
-def run_train(args: argparse.Namespace) -> int:
-    """Train with the parsed arguments; write the checkpoint and the curve only on success."""
-    config = TrainConfig(args.lr, args.epochs, args.batch_size, args.seed)
-    names = ("model.pth", "training_curve.png")
-    with RunFolder(args.out, names) as run:  # checked and locked before the work starts
-        images, targets = load_data("train", args.data)
-        check_batch_size(config.batch_size, len(targets))
-        start = time.perf_counter()
-
-        def report(epoch: int, mean_loss: float) -> None:
-            print(f"epoch {epoch}/{config.epochs}: mean training loss {mean_loss:.4f}", flush=True)
-
-        model, losses = train_model(images, targets, config, report, progress=sys.stderr.isatty())
-        seconds = time.perf_counter() - start
-        title = f"Corrupted MNIST CNN, lr {config.lr:g}"
-        run.save({  # both files or neither
-            names[0]: lambda path: save_checkpoint(model, path, training=asdict(config)),
-            names[1]: lambda path: save_training_curve(losses, path, title=title),
-        })  # fmt: skip
-    checkpoint, curve = (args.out / name for name in names)
-    print(f"trained in {seconds:.0f} s; saved {checkpoint} and {curve}")
-    return 0
-
-
-def run_evaluate(args: argparse.Namespace) -> int:
-    """Print the test accuracy of the checkpoint named on the command line."""
-    model = load_trained_model(args.checkpoint)
-    images, targets = load_data("test", args.data)
-    model = model.to(get_device())
-    predictions, turn = classify_file(model, images)
-    correct = int((predictions == targets).sum())
-    print(f"test accuracy: {correct / len(targets):.4f} ({correct}/{len(targets)} correct, "
-          f"the file turned by {turn:+.0f} degrees)")  # fmt: skip
-    alone = digit_accuracy(model, images, targets)
-    print(f"each digit on its own, unturned: {alone:.4f}")
-    return 0
-
-
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run ``train`` or ``evaluate``; return the exit status (1 with one line on bad input)."""
-    restore_interrupts()
+    """Run ``train`` or ``evaluate``; return the exit status."""
+    args = build_parser().parse_args(argv)
     try:
-        args = build_parser().parse_args(argv)
-        return run_train(args) if args.command == "train" else run_evaluate(args)
-    except RunInterrupted as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 130
-    except (DataError, CheckpointError, RunError) as exc:
+        return train(args) if args.command == "train" else evaluate(args)
+    except (DataError, RunError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("error: interrupted; nothing was changed", file=sys.stderr)
+        print("error: interrupted; no file was left half-written", file=sys.stderr)
         return 130
 
 
 if __name__ == "__main__":
-    status = main()
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the command is done: Ctrl-C now changes nothing
-    raise SystemExit(status)
+    raise SystemExit(main())

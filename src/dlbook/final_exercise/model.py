@@ -1,9 +1,9 @@
-"""The final exercise's ``model.py``: a CNN for corrupted MNIST, and how it reads a whole file.
+"""The final exercise's network: a small CNN that reads digits turned by up to ±50°.
 
-The network learns the digits in the training files' common orientation (``data.straighten_files``).
-A new file comes with its own unknown turn and no labels; ``file_turn`` finds the turn that brings
-it into that orientation, as the one under which the network is most sure of its answers, and
-``classify_file`` classifies the file turned by it.
+``MyAwesomeModel`` (the course's name) is three blocks of 3x3 convolutions with batch norm and
+ReLU, then one linear layer. It learns rotation from its training batches, each digit turned at
+random (``data.augment``). In eval mode it also averages its answer over the digit turned by
+``TEST_TURNS`` degrees, so every image is still classified on its own, with no other image's help.
 """
 
 from __future__ import annotations
@@ -11,96 +11,56 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from dlbook.final_exercise.data import turn_images
-from dlbook.inference import predict
+if __package__:  # imported from a package (python -m dlbook.final_exercise.main)
+    from .data import rotate
+else:  # run as a script from its folder, as the course does
+    from data import rotate
 
-SCAN_LIMIT = 100.0  # degrees either way: two files turned by up to 50° each differ by up to 100°
+TEST_TURNS = (-10.0, 0.0, 10.0)  # degrees; in eval mode the answer is the mean over these turns
 
 
-class CorruptMNISTNet(nn.Module):
-    """The final exercise's CNN: three conv blocks with batch norm, then one linear layer.
+def conv_block(c_in: int, c_out: int, convs: int) -> list[nn.Module]:
+    """Return ``convs`` times a 3x3 convolution (size kept), batch norm and ReLU."""
+    layers: list[nn.Module] = []
+    for i in range(convs):
+        layers += [nn.Conv2d(c_in if i == 0 else c_out, c_out, 3, padding=1, bias=False),
+                   nn.BatchNorm2d(c_out), nn.ReLU()]  # fmt: skip
+    return layers
 
-    Each convolution is 3x3, followed by batch norm and ReLU. The first block has one, the other two
-    have two each; the first two blocks end in 2x2 max-pooling (28 -> 14 -> 7), and the last keeps
-    its 7x7 map, so the linear layer still sees where each stroke is.
-    """
 
-    def __init__(self, channels: tuple[int, int, int] = (8, 32, 64)):
+class MyAwesomeModel(nn.Module):
+    """Conv 8, pool, conv 32 twice, pool, conv 64 twice, linear: 28x28 digits to 10 logits."""
+
+    def __init__(self) -> None:
         super().__init__()
-        self.config = {"channels": list(channels)}
-        c1, c2, c3 = channels
         self.features = nn.Sequential(
-            self._block(1, c1, convs=1),
-            self._block(c1, c2, convs=2),
-            self._block(c2, c3, convs=2, pool=False),
-        )
-        self.classifier = nn.Sequential(nn.Flatten(), nn.Linear(c3 * 49, 10))
+            *conv_block(1, 8, convs=1), nn.MaxPool2d(2),  # 28 -> 14
+            *conv_block(8, 32, convs=2), nn.MaxPool2d(2),  # 14 -> 7
+            *conv_block(32, 64, convs=2),  # the 7x7 map is kept: where each stroke is matters
+        )  # fmt: skip
+        self.classifier = nn.Linear(64 * 7 * 7, 10)
 
-    @staticmethod
-    def _block(c_in: int, c_out: int, convs: int, pool: bool = True) -> nn.Sequential:
-        """Return ``convs`` times conv 3x3, batch norm and ReLU, then (with ``pool``) 2x2 max-pooling."""
-        layers = []
-        for i in range(convs):
-            layers += [
-                nn.Conv2d(c_in if i == 0 else c_out, c_out, 3, padding=1, bias=False),
-                nn.BatchNorm2d(c_out),
-                nn.ReLU(),
-            ]
-        return nn.Sequential(*layers, *([nn.MaxPool2d(2)] if pool else []))
+    def logits(self, x: torch.Tensor) -> torch.Tensor:
+        """Return the logits ``[N, 10]`` for images ``[N, 1, 28, 28]``, without test turns."""
+        return self.classifier(self.features(x).flatten(1))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """Return logits ``[batch, 10]`` for images ``[batch, 28, 28]`` or ``[batch, 1, 28, 28]``."""
+        """Return ``[N, 10]`` scores for images ``[N, 1, 28, 28]`` (or ``[N, 28, 28]``): logits in
+        training mode; in eval mode the log of the class probabilities averaged over the image
+        turned by each of ``TEST_TURNS`` (its argmax is the prediction)."""
         if x.ndim == 3:
             x = x.unsqueeze(1)
-        if x.ndim != 4 or x.shape[1:] != (1, 28, 28):
-            raise ValueError(f"expected images of shape [batch, 1, 28, 28], got {tuple(x.shape)}")
-        return self.classifier(self.features(x))
-
-    @classmethod
-    def from_state_dict(cls, state: dict[str, torch.Tensor]) -> CorruptMNISTNet:
-        """Return the network holding the weights of a plain ``state_dict`` (the course's way of
-        saving); ``ValueError`` says why when they do not fit this architecture."""
-        try:  # the channel counts can be read off the three convolutions
-            channels = tuple(state[f"features.{i}.0.weight"].shape[0] for i in range(3))
-        except (KeyError, AttributeError, IndexError):
-            channels = None
-        model = cls(channels) if channels else cls()
-        expected = model.state_dict()
-        missing = [k for k in expected if k not in state]
-        unexpected = [k for k in state if k not in expected]
-        if missing or unexpected:
-            raise ValueError(
-                f"{len(missing)} of its layers missing (e.g. {(missing or ['-'])[0]}), "
-                f"{len(unexpected)} unknown (e.g. {(unexpected or ['-'])[0]})"
-            )
-        for key, value in expected.items():
-            if getattr(state[key], "shape", None) != value.shape:
-                shape = list(getattr(state[key], "shape", []))
-                raise ValueError(f"{key} has shape {shape}, the network needs {list(value.shape)}")
-        model.load_state_dict(state)
-        return model
+        if x.ndim != 4 or tuple(x.shape[1:]) != (1, 28, 28):
+            raise ValueError(f"expected images [N, 1, 28, 28], got {list(x.shape)}")
+        if self.training:
+            return self.logits(x)
+        probabilities = [self.logits(rotate(x, torch.full((len(x),), turn))).softmax(dim=1)
+                         for turn in TEST_TURNS]  # fmt: skip
+        return torch.stack(probabilities).mean(dim=0).log()
 
 
-def file_confidence(model: nn.Module, images: torch.Tensor, angle: float) -> float:
-    """Return the mean log-probability of the model's answers for ``images`` turned by ``angle``."""
-    logits = predict(model, turn_images(images, angle).reshape(-1, 1, 28, 28))
-    return logits.log_softmax(dim=1).max(dim=1).values.mean().item()
-
-
-def file_turn(model: nn.Module, images: torch.Tensor) -> float:
-    """Return the turn in degrees that brings a file of ``images``, all turned alike, into the
-    orientation the model was trained in: the one under which the model is most confident.
-
-    Every 5° within ±100° is tried on the first 500 images, then every degree around the best on
-    the first 2,000."""
-    coarse = torch.arange(-SCAN_LIMIT, SCAN_LIMIT + 1, 5.0).tolist()
-    best = max(coarse, key=lambda angle: file_confidence(model, images[:500], angle))
-    fine = [best + step for step in range(-4, 5)]
-    return max(fine, key=lambda angle: file_confidence(model, images[:2000], angle))
-
-
-def classify_file(model: nn.Module, images: torch.Tensor) -> tuple[torch.Tensor, float]:
-    """Return the predicted digits for a file of ``images`` all turned alike, and the turn used."""
-    turn = file_turn(model, images)
-    logits = predict(model, turn_images(images, turn).reshape(-1, 1, 28, 28))
-    return logits.argmax(dim=1), turn
+if __name__ == "__main__":
+    model = MyAwesomeModel()
+    print(model)
+    print(f"{sum(p.numel() for p in model.parameters()):,} parameters")
+    print(f"output shape: {list(model.eval()(torch.zeros(2, 1, 28, 28)).shape)}")

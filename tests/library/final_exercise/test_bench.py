@@ -1,60 +1,55 @@
 """Tests for the final exercise's bench.py (the benchmark itself is run by hand: it takes minutes)."""
 
+import pytest
 import torch
+from torch.utils.data import TensorDataset
 
 from dlbook.final_exercise import bench
 
 
-def test_format_table_gives_ratios_to_the_reference():
-    table = bench.format_table(
-        [
-            bench.Result("ref", 93_962, 0.98, 0.97, 80.0),
-            bench.Result("ours", 61_042, 0.99, 0.95, 40.0),
-        ]
-    ).splitlines()
-    assert table[0].startswith("| design |") and len(table) == 4
-    assert table[2] == "| ref | 93,962 | 0.9800 | 0.9700 | 80 s | 1.00 |"
-    assert table[3] == "| ours | 61,042 | 0.9900 | 0.9500 | 40 s | 0.50 |"
+def result(name, accuracy, seconds):
+    """Return a Result with a two-angle sweep."""
+    return bench.Result(name, 1_000, accuracy, {"-50": 0.9, "50": 0.8}, 0.85, seconds)
 
 
-def test_reference_training_follows_the_course_recipe():
-    generator = torch.Generator().manual_seed(0)
-    images, targets = torch.rand(64, 28, 28, generator=generator), torch.randint(0, 10, (64,))
-    model, seconds = bench.run_reference(images, targets, epochs=1)
-    assert isinstance(model, bench.ReferenceCNN) and seconds > 0
-    dropout = [m for m in model.modules() if isinstance(m, torch.nn.Dropout)]
+def test_format_table_shows_every_measure_and_ratios_to_the_first_row():
+    table = bench.format_table([result("course", 0.9, 80.0), result("book", 0.99, 40.0)])
+    lines = table.splitlines()
+    assert lines[0].startswith("| design | parameters | test file | sweep mean | sweep lowest |")
+    assert lines[2] == "| course | 1,000 | 0.9000 | 0.8500 | 0.8000 | 0.8500 | 80 s | 1.00 |"
+    assert lines[3] == "| book | 1,000 | 0.9900 | 0.8500 | 0.8000 | 0.8500 | 40 s | 0.50 |"
+
+
+def test_bench_round_trips_through_the_json_file(tmp_path):
+    run = bench.Bench([result("course", 0.9, 80.5)], [bench.SeedResult(1, 12.5, 0.99, 41.0)])
+    bench.save_bench(run, tmp_path / "bench.json")
+    assert bench.load_bench(tmp_path / "bench.json") == run
+    text = (tmp_path / "bench.json").read_text()
+    assert '"torch": "2.' in text and str(tmp_path) not in text
+
+
+def test_the_course_design_trains_as_shipped_in_file_order():
+    images = torch.rand(64, 1, 28, 28, generator=torch.Generator().manual_seed(0))
+    train_set = TensorDataset(images, torch.arange(64) % 10)
+    model = bench.train_course(train_set, shuffle=False, epochs=1)
     convs = [m for m in model.modules() if isinstance(m, torch.nn.Conv2d)]
+    dropout = [m for m in model.modules() if isinstance(m, torch.nn.Dropout)]
     assert [c.out_channels for c in convs] == [32, 64, 128] and dropout[0].p == 0.5
+    again = bench.train_course(train_set, shuffle=False, epochs=1)
+    assert all(torch.equal(a, b) for a, b in zip(model.state_dict().values(),
+                                                  again.state_dict().values()))  # fmt: skip
 
 
-def test_results_round_trip_through_the_json_file(tmp_path):
-    results = [
-        bench.Result("ref", 93_962, 0.98, 0.97, 80.5),
-        bench.Result("ours", 29_130, 0.991, 0.95, 40.25),
-    ]
-    bench.save_results(results, tmp_path / "bench.json")
-    assert bench.load_results(tmp_path / "bench.json") == results
-    record = (tmp_path / "bench.json").read_text()
-    assert '"torch": "2.' in record and str(tmp_path) not in record
-
-
-def test_bad_reference_epochs_is_one_line_and_exit_2(capsys):
-    import pytest
-
-    for value in ("0", "-3", "many"):
-        with pytest.raises(SystemExit) as exit_info:
-            bench.main(["--reference-epochs", value])
-        assert exit_info.value.code == 2
-        err = capsys.readouterr().err.strip().splitlines()
-        assert len(err) == 1 and "expected a whole number >= 1" in err[0]
+def test_an_unwritable_json_file_is_refused_before_any_training(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(bench, "run", lambda *a, **k: pytest.fail("trained before checking"))
+    assert bench.main(["--json", str(tmp_path / "no" / "such" / "bench.json")]) == 1
+    assert "not a file in an existing folder" in capsys.readouterr().err
 
 
 def test_interrupted_benchmark_is_one_line(capsys, monkeypatch):
-    def ctrl_c(split, folder=None):
+    def ctrl_c(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(bench, "load_corrupt_mnist", ctrl_c)
+    monkeypatch.setattr(bench, "run", ctrl_c)
     assert bench.main([]) == 130
-    assert capsys.readouterr().err.strip().splitlines() == [
-        "error: interrupted; no results were written"
-    ]
+    assert capsys.readouterr().err.strip() == "error: interrupted; no results were written"

@@ -1,66 +1,83 @@
-"""Tests for the final exercise's data.py: loading corrupted MNIST."""
+"""Tests for the final exercise's data.py: both editions of the course's folder, and bad files."""
 
+import os
+import zipfile
+
+import numpy as np
 import pytest
 import torch
 
-from dlbook.data import DataError
-from dlbook.final_exercise import data as fe_data
+from dlbook.final_exercise import data
 
 
-def test_load_corrupt_mnist_rejects_unknown_split():
-    with pytest.raises(ValueError, match="'train' or 'test'"):
-        fe_data.load_corrupt_mnist("validation")
+def test_corrupt_mnist_returns_the_course_datasets(course_data):
+    train_set, test_set = data.corrupt_mnist(course_data)
+    images, targets = train_set.tensors
+    assert images.shape == (120, 1, 28, 28) and images.dtype == torch.float32
+    assert targets.shape == (120,) and targets.dtype == torch.int64
+    assert test_set.tensors[0].shape == (30, 1, 28, 28) and len(test_set) == 30
+    assert 0 <= images.min() and images.max() <= 1
 
 
-def test_missing_corrupt_mnist_names_the_command(data_root):
-    with pytest.raises(DataError, match="python -m dlbook.data"):
-        fe_data.load_corrupt_mnist("test")
+def test_the_earlier_npz_edition_is_read_too(course_data, tmp_path):
+    folder = tmp_path / "npz"
+    folder.mkdir()
+    for i in range(5):  # train_0.npz ... train_4.npz, then test.npz
+        images = torch.load(course_data / f"train_images_{i}.pt").double().numpy()
+        labels = torch.load(course_data / f"train_target_{i}.pt").numpy()
+        np.savez(folder / f"train_{i}.npz", images=images, labels=labels)
+    np.savez(folder / "test.npz", images=np.zeros((7, 28, 28)), labels=np.arange(7))
+    train_set, test_set = data.corrupt_mnist(folder)
+    assert (
+        train_set.tensors[0].shape == (100, 1, 28, 28)
+        and train_set.tensors[0].dtype == torch.float32
+    )
+    assert torch.equal(test_set.tensors[1], torch.arange(7))
 
 
-def test_augment_turns_and_shifts_without_blurring():
-    images = torch.rand(8, 1, 28, 28)
-    moved = fe_data.augment(images, torch.Generator().manual_seed(0))
-    assert moved.shape == images.shape and not torch.equal(moved, images)
-    # nearest-neighbour: every pixel is one of the originals, or 0 where the image moved away
-    assert torch.isin(moved, torch.cat([images.flatten(), torch.zeros(1)])).all()
-    again = fe_data.augment(images, torch.Generator().manual_seed(0))
-    assert torch.equal(moved, again)
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("test_images.pt", torch.zeros(30, 28, 27), r"holds torch.float32 \[30, 28, 27\], expected images"),
+        ("test_images.pt", torch.full((30, 28, 28), 255.0), "expected images .* values in \\[0, 1\\]"),
+        ("test_images.pt", torch.full((30, 28, 28), float("nan")), "expected images"),
+        ("test_target.pt", torch.full((30,), 10), r"expected digits 0-9"),
+        ("test_target.pt", {"not": "a tensor"}, "does not hold a dense tensor"),
+        ("test_target.pt", torch.zeros(30, dtype=torch.long).to_sparse(), "does not hold a dense tensor"),
+        ("test_target.pt", torch.zeros(30, dtype=torch.long, device="meta"), "does not hold"),
+    ],
+)  # fmt: skip
+def test_a_wrong_file_is_named_in_one_line(course_data, name, content, message):
+    torch.save(content, course_data / name)
+    with pytest.raises(data.DataError, match=f"{name} .*{message}"):
+        data.corrupt_mnist(course_data)
 
 
-def test_augment_turns_by_at_most_max_turn():
-    bar = torch.zeros(1, 1, 28, 28)
-    bar[0, 0, 4:24, 14] = 1.0  # a vertical stroke through the centre
-    rows, cols = torch.nonzero(bar[0, 0] > 0, as_tuple=True)
-    for seed in range(20):
-        moved = fe_data.augment(bar, torch.Generator().manual_seed(seed))[0, 0]
-        r, c = torch.nonzero(moved > 0, as_tuple=True)
-        slope = torch.atan2((c - c.float().mean()).abs().max(), torch.tensor(10.0))
-        assert torch.rad2deg(slope) <= fe_data.MAX_TURN + 8  # pixel steps add a few degrees
+def test_missing_garbage_and_special_files_are_refused(course_data):
+    (course_data / "test_target.pt").unlink()
+    with pytest.raises(data.DataError, match="test_target.pt cannot be read"):
+        data.load_split("test", course_data)
+    (course_data / "test_target.pt").write_bytes(b"garbage")
+    with pytest.raises(data.DataError, match="test_target.pt is not a readable tensor file"):
+        data.load_split("test", course_data)
+    (course_data / "test_target.pt").unlink()
+    os.mkfifo(course_data / "test_target.pt")  # reading a FIFO would wait forever
+    with pytest.raises(data.DataError, match="test_target.pt is not a regular file"):
+        data.load_split("test", course_data)
+    with pytest.raises(data.DataError, match="not a folder"):
+        data.load_split("test", course_data / "nowhere")
+    with pytest.raises(data.DataError, match="empty text"):
+        data.load_split("test", "")
 
 
-def test_file_turns_recovers_the_relative_turns_of_the_files(templates):
-    generator = torch.Generator().manual_seed(0)
-    targets = torch.arange(60) % 10
-    angles = [
-        -40.0,
-        5.0,
-        30.0,
-        -12.0,
-        45.0,
-        0.0,
-    ]  # each file turned by one angle, like the course's
-    files = [fe_data.turn_images(templates[targets[:10]] * (0.8 + 0.4 * torch.rand(10, 1, 1, generator=generator)), a)
-             for a in angles]  # fmt: skip
-    turns = fe_data.file_turns(torch.cat(files), targets)
-    mean = sum(angles) / len(angles)
-    for turn, angle in zip(turns, angles):
-        assert turn == pytest.approx(mean - angle, abs=1.5)
-    assert sum(turns) == pytest.approx(0.0, abs=1e-6)
-    straight = fe_data.straighten_files(torch.cat(files), targets)
-    first, last = straight[:10], straight[50:]  # now one orientation: the files agree
-    assert (first - last).abs().mean() < 0.5 * (files[0] - files[5]).abs().mean()
-
-
-def test_file_turns_needs_whole_files():
-    with pytest.raises(ValueError, match="6 files of equal size"):
-        fe_data.file_turns(torch.zeros(61, 28, 28), torch.zeros(61, dtype=torch.long))
+def test_a_file_that_unpacks_to_far_more_than_its_size_is_refused_before_loading(tmp_path):
+    bomb = tmp_path / "bomb.pt"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("bomb/data/0", bytes(80 * 2**20))  # 80 MB of zeros in about 80 kB
+    assert bomb.stat().st_size < 2**20
+    with pytest.raises(data.DataError, match="unpacks to 83,886,080 bytes"):
+        data.load_tensors(bomb)
+    big = tmp_path / "big.pt"
+    big.write_bytes(bytes(1000))
+    with pytest.raises(data.DataError, match="1,000 bytes, more than the 999 allowed"):
+        data.load_tensors(big, max_bytes=999)
