@@ -13,12 +13,9 @@ import torch
 from torch import nn
 
 from dlbook.files import save_torch_atomically
-from dlbook.final_exercise.model import CorruptMNISTNet
 from dlbook.models import FCNetwork, SmallCNN
 
-ARCHITECTURES: dict[str, type[nn.Module]] = {
-    cls.__name__: cls for cls in (FCNetwork, SmallCNN, CorruptMNISTNet)
-}
+ARCHITECTURES: dict[str, type[nn.Module]] = {cls.__name__: cls for cls in (FCNetwork, SmallCNN)}
 
 CHECKPOINT_FORMAT = "dlbook-checkpoint-2"
 OLDER_FORMATS = ("dlbook-checkpoint-1",)

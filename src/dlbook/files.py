@@ -4,13 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import io
-import json
 import os
-import signal
 import tempfile
-import threading
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -66,114 +62,39 @@ def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
         tmp.unlink(missing_ok=True)
 
 
-PENDING = ".pending-writes.json"
-STAGED_SUFFIX = ".staged"
+class DestinationError(RuntimeError):
+    """A folder a command is about to write cannot be used; the message says why."""
 
 
-@contextmanager
-def signals_deferred() -> Iterator[None]:
-    """Hold back Ctrl-C and SIGTERM inside the block; one that came arrives as it ends."""
-    if threading.current_thread() is not threading.main_thread():
-        yield  # only the main thread receives signals in Python
-        return
-    held: list[int] = []
-    kept = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
-    for sig in kept:
-        signal.signal(sig, lambda signum, frame: held.append(signum))
-    try:
-        yield
-    finally:
-        for sig, handler in kept.items():
-            signal.signal(sig, handler)
-    if held:
-        handler = kept[held[0]]
-        if callable(handler):
-            handler(held[0], None)
-        elif handler == signal.SIG_DFL:
-            raise KeyboardInterrupt
+def _first_existing(path: Path) -> Path:
+    """Return ``path`` or its nearest ancestor that exists (as written: relative stays relative)."""
+    path = Path(path)
+    while not os.path.lexists(path) and path != path.parent:
+        path = path.parent
+    return path
 
 
-def _fsync_folder(folder: Path) -> None:
-    """Make renames inside ``folder`` durable."""
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def write_together(
-    folder: Path, writers: Mapping[str, Callable[[Path], None]], on_commit: Callable[[], None]
-) -> None:
-    """Write several files in ``folder`` as one unit: afterwards all are new or all are old.
-
-    Each ``writers[name](tmp)`` writes a staged copy; a journal listing the staged copies is
-    written atomically (the commit point), then each copy is renamed over its name. An
-    interruption before the journal leaves the old files; after it, :func:`finish_pending_writes`
-    completes the renames. ``on_commit`` runs right after the renames, before Ctrl-C can arrive.
-    """
-    folder = Path(folder)
-    staged: dict[str, str] = {}
-    try:
-        for name, write in writers.items():
-            path = folder / name
-            fd, tmp_name = tempfile.mkstemp(
-                prefix=f".{path.stem}.", suffix=f"{STAGED_SUFFIX}{path.suffix}", dir=folder
+def check_destination(out: Path, option: str) -> None:
+    """Raise :class:`DestinationError` unless ``out`` is, or can become, a folder we can write in
+    (checked before any slow work; ``option`` names the setting in the message)."""
+    existing = _first_existing(out)
+    if not existing.is_dir():
+        if existing == Path(out):
+            raise DestinationError(
+                f"{option} {out} exists and is not a folder; choose another {option}"
             )
-            os.close(fd)
-            staged[name] = Path(tmp_name).name
-            write(Path(tmp_name))
-            os.chmod(tmp_name, 0o666 & ~_umask())
-            with open(tmp_name, "rb") as handle:
-                os.fsync(handle.fileno())
-        journal = json.dumps({"files": staged}, indent=1)
-        write_atomically(folder / PENDING, lambda tmp: _write_synced(tmp, journal))
-    except BaseException:
-        for tmp_name in staged.values():
-            (folder / tmp_name).unlink(missing_ok=True)
-        raise
-    with signals_deferred():
-        _roll_forward(folder, staged)
-        on_commit()
-
-
-def _write_synced(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` and flush it to disk."""
-    with open(path, "w") as handle:
-        handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
-
-
-def _roll_forward(folder: Path, staged: Mapping[str, str]) -> None:
-    """Rename every staged copy that is still there over its name, then drop the journal."""
-    for name, tmp_name in staged.items():
-        if (folder / tmp_name).exists():
-            os.replace(folder / tmp_name, folder / name)
-    _fsync_folder(folder)
-    (folder / PENDING).unlink(missing_ok=True)
-
-
-def finish_pending_writes(folder: Path) -> list[str]:
-    """Complete a committed :func:`write_together` that was cut short; drop uncommitted copies.
-
-    Return the names the completed unit wrote (empty when there was nothing to finish).
-    """
-    folder = Path(folder)
-    finished: list[str] = []
-    journal = folder / PENDING
-    if journal.is_file():
-        try:
-            staged = json.loads(journal.read_text())["files"]
-        except (OSError, ValueError, KeyError, TypeError):
-            staged = {}  # a torn journal cannot exist (it is written atomically); drop it
-        if isinstance(staged, dict):
-            finished = [n for n, tmp in staged.items() if (folder / str(tmp)).exists()]
-            _roll_forward(folder, {str(n): str(t) for n, t in staged.items()})
-        journal.unlink(missing_ok=True)
-    for leftover in folder.glob(f".*{STAGED_SUFFIX}*"):
-        leftover.unlink(missing_ok=True)
-    return finished
+        raise DestinationError(
+            f"{option} {out} lies below {existing}, a file; choose another {option}"
+        )
+    try:
+        fd, probe = tempfile.mkstemp(prefix=".write-test.", dir=existing)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise DestinationError(
+            f"{option} {out}: cannot write in {existing} ({exc.strerror}); choose a folder you "
+            "can write to"
+        ) from None
 
 
 def usual_folder_mode() -> int:

@@ -5,7 +5,6 @@ import torch
 from torch import nn
 
 from dlbook import checkpoints, models
-from dlbook.final_exercise import model as fe_model
 
 
 def test_checkpoint_round_trip_rebuilds_architecture(tmp_path):
@@ -67,10 +66,8 @@ def test_pickled_object_is_refused_by_weights_only(tmp_path):
 
 def test_wrong_architecture_is_reported(tmp_path):
     path = checkpoints.save_checkpoint(models.SmallCNN(), tmp_path / "cnn.pth")
-    with pytest.raises(
-        checkpoints.CheckpointError, match="holds a SmallCNN, not the CorruptMNISTNet"
-    ):
-        checkpoints.load_checkpoint(path, expect=fe_model.CorruptMNISTNet)
+    with pytest.raises(checkpoints.CheckpointError, match="holds a SmallCNN, not the FCNetwork"):
+        checkpoints.load_checkpoint(path, expect=models.FCNetwork)
 
 
 def test_mismatched_weights_are_reported(tmp_path):
@@ -89,11 +86,11 @@ def resave(payload, path):
 
 
 def test_impossible_config_is_reported_in_one_line(tmp_path):
-    path = checkpoints.save_checkpoint(fe_model.CorruptMNISTNet(), tmp_path / "cnn.pth")
+    path = checkpoints.save_checkpoint(models.FCNetwork(10, 2, [4]), tmp_path / "fc.pth")
     payload = checkpoints.read_checkpoint(path)
-    payload["config"]["channels"] = [8, -3, 64]
+    payload["config"]["hidden_layers"] = [-3]
     resave(payload, path)
-    with pytest.raises(checkpoints.CheckpointError, match="does not fit CorruptMNISTNet: .*-3"):
+    with pytest.raises(checkpoints.CheckpointError, match="does not fit FCNetwork: .*-3"):
         checkpoints.load_checkpoint(path)
 
 
@@ -108,7 +105,7 @@ def test_missing_entry_is_reported(tmp_path, key):
 
 
 def test_flipped_byte_fails_the_content_digest(tmp_path, flip_weight_byte):
-    path = checkpoints.save_checkpoint(fe_model.CorruptMNISTNet(), tmp_path / "model.pth")
+    path = checkpoints.save_checkpoint(models.SmallCNN(), tmp_path / "model.pth")
     flip_weight_byte(path)
     with pytest.raises(checkpoints.CheckpointError, match="fails its content check"):
         checkpoints.load_checkpoint(path)

@@ -63,7 +63,7 @@ def test_mlp_for_sizes_model_from_dataset_spec():
     assert net(torch.zeros(2, 3, 32, 32)).shape == (2, 10)
 
 
-@pytest.mark.parametrize("cls", [models.SmallCNN, fe_model.CorruptMNISTNet, bench.ReferenceCNN])
+@pytest.mark.parametrize("cls", [models.SmallCNN, fe_model.MyAwesomeModel, bench.CourseCNN])
 def test_cnns_map_digit_images_to_ten_logits(cls):
     net = cls()
     assert net(torch.zeros(2, 1, 28, 28)).shape == (2, 10)

@@ -7,32 +7,25 @@ import sys
 import pytest
 import torch
 
-from dlbook import checkpoints
-from dlbook.final_exercise.model import CorruptMNISTNet
 
 
 def prepare(case, tmp_path):
     """Lay out what a case needs in ``tmp_path``; return the command's arguments."""
     (tmp_path / "file").write_text("x")
-    (tmp_path / "run" / "model.pth").mkdir(parents=True)
-    good = checkpoints.save_checkpoint(CorruptMNISTNet(), tmp_path / "good.pth")
-    payload = checkpoints.read_checkpoint(good)
-    del payload["config"]
-    torch.save(payload, tmp_path / "no-config.pth")
+    (tmp_path / "run").mkdir()
+    torch.save({"weights": torch.zeros(3)}, tmp_path / "other.pth")
     (tmp_path / "broken.ipynb").write_text('{"cells": [')
     return case
 
 
 MAIN = ["-m", "dlbook.final_exercise.main"]
 CASES = [
-    (MAIN + ["train", "--out", "file"], 1, "error: --out file exists and is not a folder"),
-    (MAIN + ["train", "--out", "file/run"], 1, "error: --out file/run lies below file, a file"),
-    (MAIN + ["train", "--out", "run"], 1, "error: run/model.pth exists and is not a regular file"),
+    (MAIN + ["train", "--out", "run"], 1, "error: data/corruptmnist is not a folder"),
     (MAIN + ["train", "--epochs", "-1"], 2, "argument --epochs: expected a whole number >= 1"),
-    (MAIN + ["train", "--out", "new"], 1, "error: corrupted MNIST is missing from"),
-    (MAIN + ["evaluate", "no-config.pth"], 1, "'config' entry is missing"),
-    (MAIN + ["evaluate", "run"], 1, "error: no checkpoint at run"),
-    (["-m", "dlbook.final_exercise.bench", "--reference-epochs", "0"], 2, "expected a whole"),
+    (MAIN + ["train", "--out", "new", "--data", "run"], 1, "holds no training files"),
+    (MAIN + ["evaluate", "other.pth"], 1, "is not a state_dict of this exercise's MyAwesomeModel"),
+    (MAIN + ["evaluate", "run"], 1, "error: run is not a regular file"),
+    (["-m", "dlbook.final_exercise.bench", "--seeds", "x"], 2, "expected a whole"),
     (["-m", "dlbook.data", "--mnist-source", "file", "--no-download"], 1, "does not hold the four"),
     (["-m", "booktools.practice", "file"], 1, "error: file exists and is not a folder"),
     (["-m", "booktools.execute", "broken.ipynb"], 1, "error: broken.ipynb failed"),

@@ -46,4 +46,5 @@ def test_final_exercise_is_the_three_course_files_plus_the_benchmark():
     assert names == ["__init__.py", "bench.py", "data.py", "main.py", "model.py"]
     for name in names:
         lines = (folder / name).read_text().count("\n")
-        assert lines <= 250, f"{name} has {lines} lines; keep each file readable in one sitting"
+        limit = 300 if name == "bench.py" else 250  # the three course files: a few screens each
+        assert lines <= limit, f"{name} has {lines} lines; keep each file readable in one sitting"

@@ -11,9 +11,8 @@ from dlbook.data import DataError
 from dlbook.data.corrupt_mnist import generate_corrupt_mnist
 from dlbook.data.image_folder import write_image_folder
 from dlbook.data.raw import FASHION_MNIST, MNIST, provision_raw
-from dlbook.files import DATA_ENV, data_dir, display_path
+from dlbook.files import DATA_ENV, DestinationError, check_destination, data_dir, display_path
 from dlbook.interrupts import restore_interrupts
-from dlbook.runs import RunError, check_destination
 
 
 def provision_all(
@@ -56,14 +55,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     restore_interrupts()
     try:
         if not data_dir().is_dir():  # a complete read-only folder needs no write check
-            check_destination(data_dir(), [], option=DATA_ENV)  # before any slow work
+            check_destination(data_dir(), option=DATA_ENV)  # before any slow work
         provision_all(
             args.mnist_source,
             args.fashion_mnist_source,
             not args.no_download,
             report=lambda line: print(line, flush=True),
         )
-    except (DataError, RunError) as exc:
+    except (DataError, DestinationError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except OSError as exc:

@@ -32,8 +32,8 @@ from dlbook.data import DataError
 from dlbook.data.corrupt_mnist import (
     CORRUPT_SEED,
     build_corrupt_mnist,
+    load_corrupt_mnist,
     randomly_turned_test_digits,
-    read_corrupt_file,
     turned_test_digits,
 )
 from dlbook.files import write_atomically
@@ -149,16 +149,10 @@ def dataset(files: dict[str, torch.Tensor], split: str) -> TensorDataset:
     return TensorDataset(images, targets)
 
 
-def book_files() -> dict[str, torch.Tensor]:
-    """Return the book's corrupted-MNIST files (checksummed), by name."""
-    names = [f"train_{kind}_{i}.pt" for i in range(6) for kind in ("images", "target")]
-    return {name: read_corrupt_file(name) for name in [*names, "test_images.pt", "test_target.pt"]}
-
-
 def run(seeds: Sequence[int], report: Callable[[str], None] = print) -> Bench:
     """Train and score every design, then the default on every seed's files."""
-    files = book_files()
-    train_set, test_set = dataset(files, "train"), dataset(files, "test")
+    train_set, test_set = (TensorDataset(images.unsqueeze(1), targets)
+                           for images, targets in map(load_corrupt_mnist, ("train", "test")))  # fmt: skip
     sweep_sets = {angle: TensorDataset(*turned_test_digits(angle)) for angle in SWEEP}
     random_set = TensorDataset(*randomly_turned_test_digits())
     bench = Bench()

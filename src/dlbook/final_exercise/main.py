@@ -15,6 +15,7 @@ arguments, 130 when interrupted).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import math
 import os
 import sys
@@ -28,15 +29,14 @@ from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
 if __package__:  # imported from a package (python -m dlbook.final_exercise.main)
-    from .data import DATA_PATH, DataError, augment, corrupt_mnist, load_split, load_tensors
-    from .model import MyAwesomeModel
+    from .data import DATA_PATH, DataError, augment, corrupt_mnist, load_split
+    from .model import MyAwesomeModel, load_model
 else:  # run as a script from its folder (python main.py), as the course does
-    from model import MyAwesomeModel
+    from model import MyAwesomeModel, load_model
 
-    from data import DATA_PATH, DataError, augment, corrupt_mnist, load_split, load_tensors
+    from data import DATA_PATH, DataError, augment, corrupt_mnist, load_split
 
 DEVICE = torch.device("cuda" if torch.cuda.is_available() else "cpu")
-MAX_CHECKPOINT_BYTES = 16 * 2**20
 
 
 class RunError(Exception):
@@ -91,27 +91,6 @@ def accuracy(model: nn.Module, test_set: TensorDataset, batch_size: int = 500) -
     return correct / len(test_set)
 
 
-def load_model(checkpoint: Path) -> MyAwesomeModel:
-    """Return the network holding a checkpoint's weights (a ``state_dict`` saved by ``train`` or
-    the course's way); ``DataError`` in one line when the file does not fit the network."""
-    state = load_tensors(checkpoint, MAX_CHECKPOINT_BYTES)
-    model = MyAwesomeModel()
-    expected = model.state_dict()
-    if not isinstance(state, dict) or set(state) != set(expected):
-        raise DataError(f"{checkpoint} is not a state_dict of this exercise's MyAwesomeModel")
-    for name, value in state.items():
-        tensor = expected[name]
-        if not isinstance(value, torch.Tensor) or value.layout != torch.strided or value.is_meta:
-            raise DataError(f"{checkpoint}: {name} is not a dense tensor")
-        if value.shape != tensor.shape or value.dtype != tensor.dtype:
-            raise DataError(f"{checkpoint}: {name} is {value.dtype} {list(value.shape)}, the "
-                            f"network needs {tensor.dtype} {list(tensor.shape)}")  # fmt: skip
-        if value.is_floating_point() and not torch.isfinite(value).all():
-            raise DataError(f"{checkpoint}: {name} holds NaN or infinite values")
-    model.load_state_dict(state)
-    return model.eval()
-
-
 def save_atomically(path: Path, write: Callable[[Path], None]) -> None:
     """Write ``path`` through ``write(temporary_path)``, then rename it into place: a reader
     never sees half a file, and a failed write leaves no file behind."""
@@ -149,13 +128,10 @@ def new_run_folder(runs: Path, out: Path | None) -> Path:
         return out
     runs.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    for n in range(100):
-        folder = runs / (stamp if n == 0 else f"{stamp}-{n}")
-        try:
-            folder.mkdir()  # fails if another run took the name first
+    for folder in [runs / stamp, *(runs / f"{stamp}-{n}" for n in range(2, 100))]:
+        with contextlib.suppress(FileExistsError):  # another run took the name first
+            folder.mkdir()
             return folder
-        except FileExistsError:
-            continue
     raise RunError(f"{runs} already holds 100 runs started this second")
 
 
@@ -217,9 +193,17 @@ def folder_path(text: str) -> Path:
     return Path(text)
 
 
+class Parser(argparse.ArgumentParser):
+    """An argument parser whose usage errors are one line (and exit status 2)."""
+
+    def error(self, message: str) -> None:
+        """Print the error and a pointer to --help, then exit with status 2."""
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the command-line parser for ``train`` and ``evaluate``."""
-    parser = argparse.ArgumentParser(prog="main.py", description=__doc__.split("\n")[0])
+    parser = Parser(prog="main.py", description=__doc__.split("\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
     train_parser = commands.add_parser("train", help="train a network and save it in a new folder")
     count = number(int, 0, "a whole number >= 1")

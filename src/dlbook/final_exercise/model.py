@@ -4,18 +4,22 @@
 ReLU, then one linear layer. It learns rotation from its training batches, each digit turned at
 random (``data.augment``). In eval mode it also averages its answer over the digit turned by
 ``TEST_TURNS`` degrees, so every image is still classified on its own, with no other image's help.
+``load_model`` reads a checkpoint (a ``state_dict``) after checking that it fits the network.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import torch
 from torch import nn
 
 if __package__:  # imported from a package (python -m dlbook.final_exercise.main)
-    from .data import rotate
+    from .data import DataError, load_tensors, rotate
 else:  # run as a script from its folder, as the course does
-    from data import rotate
+    from data import DataError, load_tensors, rotate
 
+MAX_CHECKPOINT_BYTES = 16 * 2**20  # the network's weights take under 1 MB
 TEST_TURNS = (-10.0, 0.0, 10.0)  # degrees; in eval mode the answer is the mean over these turns
 
 
@@ -57,6 +61,27 @@ class MyAwesomeModel(nn.Module):
         probabilities = [self.logits(rotate(x, torch.full((len(x),), turn))).softmax(dim=1)
                          for turn in TEST_TURNS]  # fmt: skip
         return torch.stack(probabilities).mean(dim=0).log()
+
+
+def load_model(checkpoint: Path) -> MyAwesomeModel:
+    """Return the network holding a checkpoint's weights (a ``state_dict`` saved by ``train`` or
+    the course's way); ``DataError`` in one line when the file does not fit the network."""
+    state = load_tensors(checkpoint, MAX_CHECKPOINT_BYTES)
+    model = MyAwesomeModel()
+    expected = model.state_dict()
+    if not isinstance(state, dict) or set(state) != set(expected):
+        raise DataError(f"{checkpoint} is not a state_dict of this exercise's MyAwesomeModel")
+    for name, value in state.items():
+        tensor = expected[name]
+        if not isinstance(value, torch.Tensor) or value.layout != torch.strided or value.is_meta:
+            raise DataError(f"{checkpoint}: {name} is not a dense tensor")
+        if value.shape != tensor.shape or value.dtype != tensor.dtype:
+            raise DataError(f"{checkpoint}: {name} is {value.dtype} {list(value.shape)}, the "
+                            f"network needs {tensor.dtype} {list(tensor.shape)}")  # fmt: skip
+        if value.is_floating_point() and not torch.isfinite(value).all():
+            raise DataError(f"{checkpoint}: {name} holds NaN or infinite values")
+    model.load_state_dict(state)
+    return model.eval()
 
 
 if __name__ == "__main__":

@@ -17,7 +17,6 @@ from dlbook.data import image_folder
 from dlbook.data import provision
 from dlbook.data import raw
 from dlbook.data import standins
-from dlbook.final_exercise import data as fe_data
 
 
 def test_image_folder_has_three_classes_of_real_pngs():

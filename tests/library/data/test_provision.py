@@ -17,7 +17,6 @@ from dlbook.data import image_folder
 from dlbook.data import provision
 from dlbook.data import raw
 from dlbook.data import standins
-from dlbook.final_exercise import data as fe_data
 
 
 def test_cli_exits_nonzero_with_one_line_when_data_missing(data_root, monkeypatch, capsys):

@@ -17,7 +17,6 @@ from dlbook.data import image_folder
 from dlbook.data import provision
 from dlbook.data import raw
 from dlbook.data import standins
-from dlbook.final_exercise import data as fe_data
 
 
 FAKE_FILES = {name: f"fake contents of {name}\n".encode() * 50 for name in raw.IDX_FILES}
