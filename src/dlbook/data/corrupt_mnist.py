@@ -10,6 +10,9 @@ own download) is checked by name, shape, dtype and value range instead.
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import tempfile
 import time
 from pathlib import Path
 
@@ -23,6 +26,7 @@ from dlbook.files import (
     file_matches,
     save_torch_atomically,
     sha256_of,
+    usual_folder_mode,
     write_atomically,
 )
 
@@ -120,11 +124,24 @@ def randomly_turned_test_digits(seed: int = 0) -> tuple[torch.Tensor, torch.Tens
 
 
 def _read_manifest(folder: Path) -> dict | None:
-    """Return the parsed manifest of a corrupted-MNIST folder, or None when absent or unreadable."""
-    try:
-        return json.loads((folder / MANIFEST).read_text())
-    except (OSError, ValueError):
+    """Return the parsed manifest of a corrupted-MNIST folder, or None when it has none.
+
+    The manifest is what the checksums are checked against, so a damaged one is an error (never
+    taken for the course's own folder, which has no manifest at all)."""
+    path = folder / MANIFEST
+    if not os.path.lexists(path):
         return None
+    try:
+        record = json.loads(path.read_text()) if path.is_file() and not path.is_symlink() else None
+    except (OSError, ValueError):
+        record = None
+    files = record.get("files") if isinstance(record, dict) else None
+    if not isinstance(files, dict) or not all(isinstance(v, str) for v in files.values()):
+        raise DataError(
+            f"{display_path(path)} is damaged, so the files cannot be checked; delete "
+            f"{display_path(folder)} and run `python -m dlbook.data` to regenerate it"
+        )
+    return record
 
 
 def _damaged_corrupt_files(folder: Path, manifest: dict) -> list[str]:
@@ -139,9 +156,23 @@ def is_checksummed(folder: Path | None = None) -> bool:
     return _read_manifest(folder or corrupt_dir()) is not None
 
 
+def _remove_abandoned_builds(folder: Path) -> None:
+    """Delete the half-built folders that killed runs left beside ``folder`` (their process is
+    gone); a build still in progress in another process is left alone."""
+    for partial in folder.parent.glob(f".{folder.name}.partial-*"):
+        pid = partial.name.split("-")[1]
+        try:
+            os.kill(int(pid), 0)  # raises when no such process runs
+        except (ValueError, ProcessLookupError):
+            shutil.rmtree(partial, ignore_errors=True)
+        except PermissionError:
+            pass  # another user's live process
+
+
 def generate_corrupt_mnist(seed: int = CORRUPT_SEED) -> str:
     """Write corrupted MNIST in the course's layout unless it is already present and intact."""
     folder = corrupt_dir()
+    _remove_abandoned_builds(folder)
     manifest = _read_manifest(folder)
     existing = [n for n in corrupt_file_names() if (folder / n).exists()]
     if manifest is not None and manifest.get("recipe") == RECIPE and manifest.get("seed") == seed:
@@ -167,17 +198,44 @@ def generate_corrupt_mnist(seed: int = CORRUPT_SEED) -> str:
             "not written by dlbook, so they are left alone. Move them away to regenerate."
         )
     start = time.perf_counter()
-    files, truth = build_corrupt_mnist(seed)
-    folder.mkdir(parents=True, exist_ok=True)
-    digests = {}
-    for name, tensor in [*files.items(), (GROUND_TRUTH, truth)]:
-        save_torch_atomically(tensor, folder / name)
-        digests[name] = sha256_of(folder / name)
-    record = {"recipe": RECIPE, "seed": seed, "files": digests}
-    write_atomically(folder / MANIFEST, lambda tmp: tmp.write_text(json.dumps(record, indent=1)))
+    _install(folder, *build_corrupt_mnist(seed), seed)
     seconds = time.perf_counter() - start
     verb = "regenerated (older recipe replaced)" if manifest is not None else "generated"
     return f"corrupted MNIST: {verb} 14 files in {display_path(folder)} in {seconds:.1f} s"
+
+
+def _install(folder: Path, files: dict, truth: dict, seed: int) -> None:
+    """Write the files and their manifest into a new sibling folder, verify them there, then
+    rename it into place: an interrupted, killed or failed run leaves the previous folder or none,
+    never part of one."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    partial = Path(tempfile.mkdtemp(prefix=f".{folder.name}.partial-{os.getpid()}-",
+                                    dir=folder.parent))  # fmt: skip
+    try:
+        digests = {}
+        for name, tensor in [*files.items(), (GROUND_TRUTH, truth)]:
+            save_torch_atomically(tensor, partial / name)
+            digests[name] = sha256_of(partial / name)
+        record = {"recipe": RECIPE, "seed": seed, "files": digests}
+        write_atomically(
+            partial / MANIFEST, lambda tmp: tmp.write_text(json.dumps(record, indent=1))
+        )
+        for name in corrupt_file_names():
+            read_corrupt_file(name, partial)  # checksum, shape, dtype and value range
+        os.chmod(partial, usual_folder_mode())
+        if folder.exists():  # an older recipe's folder: swap it out
+            retired = folder.with_name(f".{folder.name}.partial-{os.getpid()}-old")
+            os.rename(folder, retired)
+            os.rename(partial, folder)
+            shutil.rmtree(retired, ignore_errors=True)
+        else:
+            try:
+                os.rename(partial, folder)
+            except OSError:  # another run installed its folder first: keep that one
+                if not folder.is_dir():
+                    raise
+    finally:
+        shutil.rmtree(partial, ignore_errors=True)
 
 
 def _expected_form(name: str) -> tuple[torch.dtype, tuple[int, ...], float, float]:
@@ -214,8 +272,8 @@ def read_corrupt_file(name: str, folder: Path | None = None) -> torch.Tensor:
             f"corrupted MNIST is missing from {display_path(folder)}; run `python -m dlbook.data`"
         )
     if manifest is not None:
-        expected = manifest.get("files", {}).get(name)
-        if expected is None or not file_matches(path, expected):
+        expected = manifest["files"].get(name)
+        if expected is None or not path.is_file() or not file_matches(path, expected):
             raise DataError(
                 f"{display_path(path)} is missing or damaged (checksum mismatch); delete "
                 f"{display_path(folder)} and run `python -m dlbook.data` to regenerate it"
@@ -225,7 +283,12 @@ def read_corrupt_file(name: str, folder: Path | None = None) -> torch.Tensor:
                 f"{display_path(folder)} was generated by an older recipe, not the course's; "
                 "run `python -m dlbook.data` to regenerate it"
             )
-        return torch.load(path, weights_only=True)
+        tensor = torch.load(path, map_location="cpu", weights_only=True)
+        if name != GROUND_TRUTH:
+            _check_form(
+                path, tensor
+            )  # a checksum proves the file unchanged, not the generator right
+        return tensor
     if not path.is_file():
         raise DataError(f"{display_path(path)} is missing (the course's folder has 14 files)")
     try:

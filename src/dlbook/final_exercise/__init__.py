@@ -1,11 +1,14 @@
 """The final exercise as the course frames it: a classifier for corrupted MNIST in three files.
 
-- ``data.py``: loads the corrupted-MNIST files (``train_images_{0..5}.pt`` … ``test_target.pt``),
-  turns the training files into one orientation and augments training batches;
-- ``model.py``: the network, and how it finds a test file's turn and classifies the file;
-- ``main.py``: the command line, ``train --lr …`` and ``evaluate CHECKPOINT``;
-- ``bench.py``: the recipe measured against the course's reference design.
+- ``data.py``: reads the course's ``data/corruptmnist`` folder (either edition) into datasets,
+  with every file checked; ``rotate`` and ``augment`` turn images;
+- ``model.py``: ``MyAwesomeModel``, which averages its answer over three turns in eval mode, and
+  ``load_model`` for checkpoints;
+- ``main.py``: the command line, ``train --lr …`` (a new run folder each time) and ``evaluate``.
 
-Run it from this folder as the course does (``python main.py train --lr 1e-4``) or from anywhere
-through the package (``python -m dlbook.final_exercise.main train --lr 1e-4``).
+The three files import only PyTorch, torchvision, matplotlib, the standard library and each other,
+so they can be copied into the course's project. ``bench.py`` is the book's: it measures the
+default against the course's solution. Run the files from a folder holding ``data/corruptmnist``
+as the course does (``python main.py train --lr 1e-4``), or in this project through the package
+(``python -m dlbook.final_exercise.main train --lr 1e-4``).
 """

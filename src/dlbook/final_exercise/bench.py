@@ -64,7 +64,7 @@ def train_course(train_set: TensorDataset, shuffle: bool, epochs: int = 10) -> n
     """Train the course's design with its hyperparameters; ``shuffle=False`` is as shipped."""
     torch.manual_seed(0)
     model = CourseCNN()
-    loader = DataLoader(train_set, batch_size=32, shuffle=shuffle,
+    loader = DataLoader(TensorDataset(*train_set.tensors[:2]), batch_size=32, shuffle=shuffle,
                         generator=torch.Generator().manual_seed(0))  # fmt: skip
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
     loss_fn = nn.CrossEntropyLoss()
@@ -140,19 +140,23 @@ def timed(train: Callable[[], nn.Module]) -> tuple[nn.Module, float]:
 
 
 def dataset(files: dict[str, torch.Tensor], split: str) -> TensorDataset:
-    """Return the train or test split of generated files (by name) as a dataset."""
+    """Return the train split (images, targets, file numbers) or the test split of generated
+    files (by name) as a dataset."""
     if split == "test":
         return TensorDataset(files["test_images.pt"].unsqueeze(1), files["test_target.pt"])
     names = sorted(n for n in files if n.startswith("train_images_"))
     images = torch.cat([files[n] for n in names]).unsqueeze(1)
     targets = torch.cat([files[n.replace("images", "target")] for n in names])
-    return TensorDataset(images, targets)
+    return TensorDataset(images, targets, torch.arange(len(images)) // len(files[names[0]]))
 
 
 def run(seeds: Sequence[int], report: Callable[[str], None] = print) -> Bench:
     """Train and score every design, then the default on every seed's files."""
-    train_set, test_set = (TensorDataset(images.unsqueeze(1), targets)
-                           for images, targets in map(load_corrupt_mnist, ("train", "test")))  # fmt: skip
+    images, targets = load_corrupt_mnist("train")
+    train_set = TensorDataset(images.unsqueeze(1), targets, torch.arange(len(images)) // 5000)
+    test_set = TensorDataset(
+        *(t.unsqueeze(1) if t.ndim == 3 else t for t in load_corrupt_mnist("test"))
+    )
     sweep_sets = {angle: TensorDataset(*turned_test_digits(angle)) for angle in SWEEP}
     random_set = TensorDataset(*randomly_turned_test_digits())
     bench = Bench()

@@ -24,7 +24,8 @@ from torch.utils.data import TensorDataset
 
 DATA_PATH = Path("data/corruptmnist")
 MAX_FILE_BYTES = 64 * 2**20  # a 5,000-image file is 16 MB; anything far larger is not one
-MAX_TURN = 50.0  # degrees: training digits are turned at random by up to this much either way
+MAX_TURN = 50.0  # degrees: the corruption turns each file by up to this much either way
+MARGIN = 10.0  # degrees: training turns reach this much past the angles the files allow
 
 
 class DataError(Exception):
@@ -111,16 +112,18 @@ def _read_npz(folder: Path, names: list[str]) -> tuple[torch.Tensor, torch.Tenso
     return _joined(images, targets, folder)
 
 
-def _joined(images: list, targets: list, folder: Path) -> tuple[torch.Tensor, torch.Tensor]:
-    """Join the files' tensors; ``DataError`` when images and targets differ in number."""
-    images, targets = torch.cat(images), torch.cat(targets)
-    if len(images) != len(targets):
-        raise DataError(f"{folder}: {len(images)} images but {len(targets)} targets")
-    return images, targets
+def _joined(images: list, targets: list, folder: Path) -> tuple[torch.Tensor, ...]:
+    """Join the files' tensors, with the number of the file each image came from; ``DataError``
+    when a file's images and targets differ in number."""
+    if [len(i) for i in images] != [len(t) for t in targets]:
+        raise DataError(f"{folder}: the image and target files hold different numbers of digits")
+    files = torch.cat([torch.full((len(i),), n) for n, i in enumerate(images)])
+    return torch.cat(images), torch.cat(targets), files
 
 
-def load_split(split: str, data_path: str | Path = DATA_PATH) -> tuple[torch.Tensor, torch.Tensor]:
-    """Return the images ``[N, 1, 28, 28]`` and targets ``[N]`` of ``"train"`` or ``"test"``."""
+def load_split(split: str, data_path: str | Path = DATA_PATH) -> tuple[torch.Tensor, ...]:
+    """Return the images ``[N, 1, 28, 28]``, targets ``[N]`` and file numbers ``[N]`` of
+    ``"train"`` or ``"test"``."""
     folder = Path(data_path)
     if str(data_path) == "":
         raise DataError("the data folder is empty text; name a folder such as data/corruptmnist")
@@ -142,8 +145,8 @@ def load_split(split: str, data_path: str | Path = DATA_PATH) -> tuple[torch.Ten
 
 def corrupt_mnist(data_path: str | Path = DATA_PATH) -> tuple[TensorDataset, TensorDataset]:
     """Return the corrupted-MNIST ``train_set`` and ``test_set`` read from ``data_path``."""
-    train_set = TensorDataset(*load_split("train", data_path))
-    test_set = TensorDataset(*load_split("test", data_path))
+    train_set = TensorDataset(*load_split("train", data_path)[:2])
+    test_set = TensorDataset(*load_split("test", data_path)[:2])
     return train_set, test_set
 
 
@@ -157,7 +160,45 @@ def rotate(images: torch.Tensor, degrees: torch.Tensor) -> torch.Tensor:
     return F.grid_sample(images, grid, mode="bilinear", align_corners=False)
 
 
-def augment(images: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
-    """Return the batch with every image turned by its own random angle within ±``MAX_TURN``."""
-    angles = (torch.rand(len(images), generator=generator) * 2 - 1) * MAX_TURN
-    return rotate(images, angles)
+def _digit_means(images: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+    """Return the mean image of each digit, ``[10, 1, 28, 28]`` (zeros for an absent digit)."""
+    return torch.stack([images[targets == d].mean(0) if (targets == d).any()
+                        else images.new_zeros(images.shape[1:]) for d in range(10)])  # fmt: skip
+
+
+def _best_turn(means: torch.Tensor, reference: torch.Tensor, angles: torch.Tensor) -> float:
+    """Return the angle among ``angles`` that turns ``means`` closest to ``reference``."""
+    turned = rotate(means.repeat(len(angles), 1, 1, 1), angles.repeat_interleave(len(means)))
+    errors = (turned - reference.repeat(len(angles), 1, 1, 1)).square().view(len(angles), -1)
+    return float(angles[errors.sum(dim=1).argmin()])
+
+
+def file_angles(images: torch.Tensor, targets: torch.Tensor, files: torch.Tensor) -> torch.Tensor:
+    """Return each file's angle in degrees, ``[F]``, relative to the files' mean orientation,
+    from the labels alone: the turn that brings a file's ten mean digits closest to the first
+    file's is the difference of their angles (every degree, then every 0.1 degree)."""
+    means = [
+        _digit_means(images[files == f], targets[files == f]) for f in range(int(files.max()) + 1)
+    ]
+    turns = []
+    for file_means in means:
+        coarse = _best_turn(file_means, means[0], torch.arange(-110.0, 111.0))
+        turns.append(_best_turn(file_means, means[0], coarse + torch.arange(-1.0, 1.01, 0.1)))
+    turns = torch.tensor(turns)
+    return turns.mean() - turns  # a file that must turn by +t to match lies t behind
+
+
+def turn_ranges(images, targets, files) -> tuple[torch.Tensor, torch.Tensor]:
+    """Return, per image, the lowest and highest training turn in degrees. Every file lies within
+    ±MAX_TURN of upright, so upright is somewhere the files' angles allow; each digit is turned
+    across every angle within ±MAX_TURN of any such upright (plus MARGIN either way)."""
+    angles = file_angles(images, targets, files)
+    own = angles[files]
+    low = angles.max() - 2 * MAX_TURN - MARGIN - own
+    return low, angles.min() + 2 * MAX_TURN + MARGIN - own
+
+
+def augment(images, low, high, generator: torch.Generator) -> torch.Tensor:
+    """Return the batch with every image turned by its own random angle between ``low`` and
+    ``high`` (per image, in degrees)."""
+    return rotate(images, low + torch.rand(len(images), generator=generator) * (high - low))

@@ -1,6 +1,6 @@
 """Train and evaluate the final exercise's network on corrupted MNIST from the command line.
 
-    python main.py train [--lr 1e-2] [--epochs 8] [--batch-size 128] [--seed 0] [--data DIR]
+    python main.py train [--lr 1e-2] [--epochs 10] [--batch-size 128] [--seed 0] [--data DIR]
                          [--runs DIR | --out NEW_DIR]
     python main.py evaluate CHECKPOINT [--data DIR]
 
@@ -29,12 +29,12 @@ from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
 if __package__:  # imported from a package (python -m dlbook.final_exercise.main)
-    from .data import DATA_PATH, DataError, augment, corrupt_mnist, load_split
+    from .data import DATA_PATH, DataError, augment, corrupt_mnist, load_split, turn_ranges
     from .model import MyAwesomeModel, load_model
 else:  # run as a script from its folder (python main.py), as the course does
     from model import MyAwesomeModel, load_model
 
-    from data import DATA_PATH, DataError, augment, corrupt_mnist, load_split
+    from data import DATA_PATH, DataError, augment, corrupt_mnist, load_split, turn_ranges
 
 DEVICE = torch.device("cuda" if torch.cuda.is_available() else "cpu")
 
@@ -46,27 +46,32 @@ class RunError(Exception):
 def train_model(
     train_set: TensorDataset,
     lr: float = 1e-2,
-    epochs: int = 8,
+    epochs: int = 10,
     batch_size: int = 128,
     seed: int = 0,
     on_epoch: Callable[[int, float], None] | None = None,
 ) -> tuple[MyAwesomeModel, list[float]]:
-    """Train a new network on ``train_set``; return it (in eval mode) and the loss of every step.
+    """Train a new network on ``train_set`` (images, targets and the number of each image's file);
+    return it (in eval mode) and the loss of every step.
 
-    AdamW with a one-cycle schedule that peaks at ``lr``; every batch is turned at random.
+    AdamW with a one-cycle schedule that peaks at ``lr``; every digit is turned at random, each
+    time it is seen, within the range ``turn_ranges`` gives its file.
     """
     torch.manual_seed(seed)
     generator = torch.Generator().manual_seed(seed)
-    loader = DataLoader(train_set, batch_size=batch_size, shuffle=True, generator=generator)
+    images, targets, files = train_set.tensors
+    data = TensorDataset(images, targets, *turn_ranges(images, targets, files))
+    loader = DataLoader(data, batch_size=batch_size, shuffle=True, generator=generator)
     model = MyAwesomeModel().to(DEVICE, memory_format=torch.channels_last)  # faster on CPUs
     optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=1e-4)
     schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, lr, total_steps=epochs * len(loader))
-    loss_fn = nn.CrossEntropyLoss()
+    loss_fn = nn.CrossEntropyLoss(label_smoothing=0.1)
     losses: list[float] = []
     for epoch in range(1, epochs + 1):
         model.train()
-        for images, targets in loader:
-            images = augment(images, generator).to(DEVICE, memory_format=torch.channels_last)
+        for images, targets, low, high in loader:
+            images = augment(images, low, high, generator)
+            images = images.to(DEVICE, memory_format=torch.channels_last)
             loss = loss_fn(model(images), targets.to(DEVICE))
             optimizer.zero_grad()
             loss.backward()
@@ -209,7 +214,7 @@ def build_parser() -> argparse.ArgumentParser:
     count = number(int, 0, "a whole number >= 1")
     train_parser.add_argument("--lr", type=number(float, 0, "a number > 0"), default=1e-2,
                               help="peak learning rate (default 1e-2)")  # fmt: skip
-    train_parser.add_argument("--epochs", type=count, default=8, help="default 8")
+    train_parser.add_argument("--epochs", type=count, default=10, help="default 10")
     train_parser.add_argument("--batch-size", type=count, default=128, help="default 128")
     train_parser.add_argument("--seed", type=number(int, -1, "a whole number from 0 to 2**31-1"),
                               default=0, help="random seed (default 0)")  # fmt: skip

@@ -186,3 +186,60 @@ def test_provisioning_leaves_the_course_own_files_alone(course_folder, monkeypat
     before = snapshot(course_folder)
     assert "course's own 14 files" in corrupt_mnist.generate_corrupt_mnist()
     assert snapshot(course_folder) == before
+
+
+@pytest.mark.parametrize("text", ["{not json", "[]", '{"files": ["a"]}', '{"files": {"x": 3}}'])
+def test_a_damaged_manifest_is_an_error_never_the_course_folder(small_corrupt, text):
+    (small_corrupt / corrupt_mnist.MANIFEST).write_text(text)
+    with pytest.raises(DataError, match="MANIFEST.json is damaged.*python -m dlbook.data"):
+        corrupt_mnist.load_corrupt_mnist("test")
+    with pytest.raises(DataError, match="MANIFEST.json is damaged"):
+        corrupt_mnist.generate_corrupt_mnist()
+
+
+def test_a_checksummed_file_is_still_checked_for_shape_dtype_and_range(small_corrupt):
+    manifest = small_corrupt / corrupt_mnist.MANIFEST
+    record = json.loads(manifest.read_text())
+    torch.save(torch.full((40, 28, 28), 7.0), small_corrupt / "test_images.pt")
+    record["files"]["test_images.pt"] = files.sha256_of(small_corrupt / "test_images.pt")
+    manifest.write_text(json.dumps(record))  # a valid digest anyone can recompute
+    with pytest.raises(DataError, match=r"values in \[7, 7\], expected float32"):
+        corrupt_mnist.load_corrupt_mnist("test")
+
+
+KILL_DURING_GENERATION = """
+import os, signal, sys
+from dlbook.data import corrupt_mnist
+from dlbook import files
+corrupt_mnist.SHARD_SIZE, corrupt_mnist.TEST_SIZE = 50, 40
+saved = []
+real_save = corrupt_mnist.save_torch_atomically
+def save_then_die(obj, path):
+    real_save(obj, path)
+    saved.append(path)
+    if len(saved) == 5:
+        os.kill(os.getpid(), getattr(signal, sys.argv[1]))
+corrupt_mnist.save_torch_atomically = save_then_die
+corrupt_mnist.generate_corrupt_mnist()
+"""
+
+
+@pytest.mark.parametrize("signal_name", ["SIGKILL", "SIGINT"])
+def test_generation_killed_midway_leaves_no_folder_and_the_next_run_finishes(
+    data_root, signal_name, monkeypatch
+):
+    import subprocess
+    import sys
+
+    (data_root / "MNIST").symlink_to(REAL_DATA / "MNIST")
+    run = subprocess.run([sys.executable, "-c", KILL_DURING_GENERATION, signal_name],
+                         capture_output=True, text=True)  # fmt: skip
+    assert run.returncode != 0
+    assert not (data_root / "corruptmnist").exists()  # nothing half-written in place
+    if signal_name == "SIGKILL":  # no clean-up ran: the half-built folder is left beside it
+        assert any(p.name.startswith(".corruptmnist.partial-") for p in data_root.iterdir())
+    monkeypatch.setattr(corrupt_mnist, "SHARD_SIZE", 50)
+    monkeypatch.setattr(corrupt_mnist, "TEST_SIZE", 40)
+    assert "generated 14 files" in corrupt_mnist.generate_corrupt_mnist()
+    assert sorted(p.name for p in data_root.iterdir()) == ["MNIST", "corruptmnist"]  # leftovers gone
+    assert corrupt_mnist.is_checksummed(data_root / "corruptmnist")

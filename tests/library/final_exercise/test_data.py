@@ -81,3 +81,29 @@ def test_a_file_that_unpacks_to_far_more_than_its_size_is_refused_before_loading
     big.write_bytes(bytes(1000))
     with pytest.raises(data.DataError, match="1,000 bytes, more than the 999 allowed"):
         data.load_tensors(big, max_bytes=999)
+
+
+def test_file_angles_measures_how_far_apart_the_files_lie_from_the_labels_alone(course_data):
+    images, targets, _ = data.load_split("train", course_data)
+    base, labels = images[:100], targets[:100]
+    turns = torch.tensor([10.0, -5.0, 25.0])
+    files = [data.rotate(base, torch.full((100,), float(t))) for t in turns]
+    angles = data.file_angles(torch.cat(files), labels.repeat(3), torch.arange(300) // 100)
+    assert torch.allclose(angles, turns - turns.mean(), atol=2.0)
+    assert abs(float(angles.sum())) < 1e-4
+
+
+def test_turn_ranges_cover_every_angle_the_files_allow_and_augment_stays_inside():
+    images = torch.zeros(4, 1, 28, 28)
+    images[:, 0, 6:22, 13:15] = 1.0  # an upright bar in every file
+    targets = torch.tensor([1, 1, 1, 1])
+    low, high = data.turn_ranges(images, targets, torch.tensor([0, 0, 1, 1]))
+    # two files at one angle: upright may lie 50 degrees either way, so turns reach 100 + margin
+    assert torch.allclose(low, torch.full((4,), -110.0)) and torch.allclose(
+        high, torch.full((4,), 110.0)
+    )
+    generator = torch.Generator().manual_seed(0)
+    zero = torch.zeros(4)
+    assert torch.allclose(data.augment(images, zero, zero, generator), images, atol=1e-5)
+    quarter = data.augment(images, zero + 90, zero + 90, generator)  # the bar lies flat
+    assert quarter[:, 0, 13:15, 6:22].mean() > 0.9 and quarter[:, 0, 6:22, 13:15].mean() < 0.3

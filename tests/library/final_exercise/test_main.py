@@ -178,8 +178,8 @@ def test_the_three_files_import_only_pytorch_torchvision_matplotlib_and_the_stan
     allowed = {"torch", "torchvision", "matplotlib", "numpy", "data", "model"}
     for name in ("data.py", "model.py", "main.py"):
         source = (FOLDER / name).read_text()
-        imported = set(re.findall(r"^\s*(?:from|import) ([\w.]+)", source, re.MULTILINE))
-        top = {module.lstrip(".").split(".")[0] for module in imported} - {""}
+        found = re.findall(r"^\s*(?:from ([\w.]+) import|import ([\w.]+))", source, re.MULTILINE)
+        top = {(a or b).lstrip(".").split(".")[0] for a, b in found} - {""}
         foreign = {m for m in top - allowed if m not in sys.stdlib_module_names}
         assert foreign == set(), f"{name} imports {foreign}"
         assert source.count("\n") <= 250, f"{name} is longer than a few screens"
