@@ -32,4 +32,4 @@ def _number(kind: type, test: Callable, rule: str) -> Callable[[str], float | in
 
 positive_float = _number(float, lambda v: v > 0 and math.isfinite(v), "a number > 0")
 positive_int = _number(int, lambda v: v >= 1, "a whole number >= 1")
-natural_int = _number(int, lambda v: v >= 0, "a whole number >= 0")
+seed_int = _number(int, lambda v: 0 <= v < 2**63, "a whole number from 0 to 2**63-1")

@@ -12,7 +12,7 @@ from dlbook import arguments
     [
         (arguments.positive_float, {"1e-4": 1e-4, "3": 3.0}, ["0", "-1", "nan", "inf", "fast"]),
         (arguments.positive_int, {"1": 1, "32": 32}, ["0", "-3", "2.5", "two"]),
-        (arguments.natural_int, {"0": 0, "7": 7}, ["-1", "1e3", "seven"]),
+        (arguments.seed_int, {"0": 0, "7": 7}, ["-1", "1e3", "seven", str(2**64)]),
     ],
 )
 def test_number_types_convert_good_text_and_refuse_the_rest(kind, good, bad):

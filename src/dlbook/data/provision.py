@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from dlbook.arguments import OneLineParser, seed_int
 from dlbook.data import DataError
-from dlbook.data.corrupt_mnist import generate_corrupt_mnist
+from dlbook.data.corrupt_mnist import CORRUPT_SEED, generate_corrupt_mnist
 from dlbook.data.image_folder import write_image_folder
 from dlbook.data.raw import FASHION_MNIST, MNIST, provision_raw
 from dlbook.files import DATA_ENV, DestinationError, check_destination, data_dir, display_path
@@ -20,13 +20,14 @@ def provision_all(
     fashion_source: Path | None = None,
     download: bool = True,
     report: Callable[[str], None] | None = None,
+    corrupt_seed: int = CORRUPT_SEED,
 ) -> list[str]:
     """Provision every dataset the book uses; return one line per dataset (each also ``report``ed
     as soon as it is done, so a long run shows progress)."""
     steps = [
         lambda: provision_raw(MNIST, mnist_source, download),
         lambda: provision_raw(FASHION_MNIST, fashion_source, download),
-        generate_corrupt_mnist,
+        lambda: generate_corrupt_mnist(corrupt_seed),
         write_image_folder,
         lambda: "CIFAR-10: not provisioned (online only); its chapter cell is skipped offline",
     ]
@@ -40,7 +41,7 @@ def provision_all(
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Provision all datasets; print what was done, or one line saying what is wrong."""
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="python -m dlbook.data",
         description="Provision every dataset the book uses under data/ (idempotent).",
     )
@@ -51,6 +52,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--no-download", action="store_true", help="never try the internet; use local files only"
     )
+    parser.add_argument(
+        "--seed", type=seed_int, default=CORRUPT_SEED,
+        help=f"generator seed of the corrupted MNIST (default {CORRUPT_SEED}; another seed draws "
+        "other angles and replaces the folder)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     restore_interrupts()
     try:
@@ -61,6 +67,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             args.fashion_mnist_source,
             not args.no_download,
             report=lambda line: print(line, flush=True),
+            corrupt_seed=args.seed,
         )
     except (DataError, DestinationError) as exc:
         print(f"error: {exc}", file=sys.stderr)

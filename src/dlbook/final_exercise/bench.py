@@ -27,7 +27,7 @@ import torch
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
-from dlbook.arguments import OneLineParser, natural_int
+from dlbook.arguments import OneLineParser, seed_int
 from dlbook.data import DataError
 from dlbook.data.corrupt_mnist import (
     CORRUPT_SEED,
@@ -243,7 +243,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the benchmark and print the table."""
     parser = OneLineParser(prog="python -m dlbook.final_exercise.bench", description=__doc__)
     parser.add_argument("--json", type=Path, help="also write the results to this JSON file")
-    parser.add_argument("--seeds", type=natural_int, nargs="*", default=[1, 2, 3],
+    parser.add_argument("--seeds", type=seed_int, nargs="*", default=[1, 2, 3],
                         help="generator seeds to train the default on (default 1 2 3)")  # fmt: skip
     args = parser.parse_args(argv)
     try:

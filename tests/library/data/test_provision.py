@@ -32,7 +32,7 @@ def test_cli_exits_nonzero_with_one_line_when_data_missing(data_root, monkeypatc
 def test_each_dataset_is_reported_as_soon_as_it_is_done(monkeypatch):
     said = []
     monkeypatch.setattr(provision, "provision_raw", lambda ds, source, download: ds.title)
-    monkeypatch.setattr(provision, "generate_corrupt_mnist", lambda: said.append("gen") or "c")
+    monkeypatch.setattr(provision, "generate_corrupt_mnist", lambda seed: said.append("gen") or "c")
     monkeypatch.setattr(provision, "write_image_folder", lambda: "i")
     lines = provision.provision_all(report=said.append)
     assert said == ["MNIST", "Fashion-MNIST", "gen", "c", "i", lines[-1]]
