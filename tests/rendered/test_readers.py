@@ -14,9 +14,6 @@ from site_browser import AXE_TAGS, PHONE, off_site
 # axe-core findings the book cannot fix (Quarto's own markup, no option or style to change it),
 # as {rule: regex of the failing element's CSS selector}, each with the reason.
 ALLOWED_VIOLATIONS: dict[str, str] = {}
-# Pages whose figures have no alt text yet, and so fail axe-core's image-alt rule too: chapter 13's
-# figure cells are being reworked with the chapter (give each a `#| fig-alt:`, then remove it here).
-IMAGES_WITHOUT_ALT_YET = {"chapters/13-corrupted-mnist.html"}
 
 
 def test_no_request_leaves_127_0_0_1(desktop_survey, dark_survey, phone_survey):
@@ -38,7 +35,7 @@ def test_every_image_has_alt_text(desktop_survey):
     missing = {
         page: facts["images_without_alt"]
         for page, facts in desktop_survey.items()
-        if facts["images_without_alt"] and page not in IMAGES_WITHOUT_ALT_YET
+        if facts["images_without_alt"]
     }
     assert missing == {}, "images a screen reader cannot describe (give each figure fig-alt)"
 
@@ -49,8 +46,6 @@ def violations(survey: dict) -> dict[str, dict[str, int]]:
     for page, facts in survey.items():
         rules = {}
         for rule, nodes in facts["axe"].items():
-            if rule == "image-alt" and page in IMAGES_WITHOUT_ALT_YET:
-                continue
             allowed = ALLOWED_VIOLATIONS.get(rule)
             left = [n for n in nodes if not (allowed and re.search(allowed, n))]
             if left:

@@ -8,7 +8,6 @@ import pytest
 import torch
 
 
-
 def prepare(case, tmp_path):
     """Lay out what a case needs in ``tmp_path``; return the command's arguments."""
     (tmp_path / "file").write_text("x")
@@ -26,7 +25,11 @@ CASES = [
     (MAIN + ["evaluate", "other.pth"], 1, "is not a state_dict of this exercise's MyAwesomeModel"),
     (MAIN + ["evaluate", "run"], 1, "error: run is not a regular file"),
     (["-m", "dlbook.final_exercise.bench", "--seeds", "x"], 2, "expected a whole"),
-    (["-m", "dlbook.data", "--seed", str(2**64)], 2, "argument --seed: expected a whole number from 0"),
+    (
+        ["-m", "dlbook.data", "--seed", str(2**64)],
+        2,
+        "argument --seed: expected a whole number from 0",
+    ),
     (["-m", "dlbook.data", "--mnist-source", "file", "--no-download"], 1, "does not hold the four"),
     (["-m", "booktools.practice", "file"], 1, "error: file exists and is not a folder"),
     (["-m", "booktools.execute", "broken.ipynb"], 1, "error: broken.ipynb failed"),
