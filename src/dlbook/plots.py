@@ -7,13 +7,10 @@ call ``plt.show()`` after it (``plot_errors`` shows its figure itself).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 
 import matplotlib.pyplot as plt
 import torch
 from matplotlib.figure import Figure
-
-from dlbook.files import write_atomically
 
 
 def plot_errors(
@@ -120,15 +117,3 @@ def plot_curves(
     ax.legend()
     fig.tight_layout()
     return fig
-
-
-def save_training_curve(losses: Sequence[float], path, title: str = "Training curve") -> None:
-    """Write a PNG of training loss against training step (no GUI backend needed)."""
-    fig = Figure(figsize=(6, 3.5))
-    ax = fig.subplots()
-    ax.plot(range(1, len(losses) + 1), list(losses), linewidth=0.8)
-    ax.set_xlabel("training step")
-    ax.set_ylabel("training loss")
-    ax.set_title(title)
-    fig.tight_layout()
-    write_atomically(Path(path), lambda tmp: fig.savefig(tmp, format="png", dpi=120))

@@ -45,9 +45,3 @@ def test_plot_curves_marks_and_labels():
     )
     ax = fig.axes[0]
     assert ax.get_xlabel() == "epoch" and len(ax.get_lines()) == 3
-
-
-def test_save_training_curve_writes_png(tmp_path):
-    path = tmp_path / "curve.png"
-    plots.save_training_curve([1.0, 0.5, 0.25], path)
-    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -151,11 +151,6 @@ def _damaged_corrupt_files(folder: Path, manifest: dict) -> list[str]:
     return [n for n in names if n not in files or not file_matches(folder / n, files[n])]
 
 
-def is_checksummed(folder: Path | None = None) -> bool:
-    """Return whether a corrupted-MNIST folder carries a manifest (written here, checksummed)."""
-    return _read_manifest(folder or corrupt_dir()) is not None
-
-
 def _remove_abandoned_builds(folder: Path) -> None:
     """Delete the half-built folders that killed runs left beside ``folder`` (their process is
     gone); a build still in progress in another process is left alone."""

@@ -151,8 +151,8 @@ def course_folder(small_corrupt, tmp_path):
 def test_course_folder_without_manifest_loads_unchecksummed(course_folder, small_corrupt):
     images, targets = corrupt_mnist.load_corrupt_mnist("train", course_folder)
     assert torch.equal(images, corrupt_mnist.load_corrupt_mnist("train")[0]) and len(targets) == 300
-    assert not corrupt_mnist.is_checksummed(course_folder)
-    assert corrupt_mnist.is_checksummed(small_corrupt)
+    assert not (course_folder / corrupt_mnist.MANIFEST).exists()
+    assert (small_corrupt / corrupt_mnist.MANIFEST).is_file()
 
 
 @pytest.mark.parametrize(
@@ -242,4 +242,4 @@ def test_generation_killed_midway_leaves_no_folder_and_the_next_run_finishes(
     monkeypatch.setattr(corrupt_mnist, "TEST_SIZE", 40)
     assert "generated 14 files" in corrupt_mnist.generate_corrupt_mnist()
     assert sorted(p.name for p in data_root.iterdir()) == ["MNIST", "corruptmnist"]  # leftovers gone
-    assert corrupt_mnist.is_checksummed(data_root / "corruptmnist")
+    assert (data_root / "corruptmnist" / corrupt_mnist.MANIFEST).is_file()
