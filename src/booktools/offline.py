@@ -13,8 +13,7 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from booktools.commands import ToolError, run_command
-from booktools.site import output_folder
+from booktools.commands import ToolError, run_render_step
 from dlbook.files import write_atomically
 
 # The three lines Quarto writes into the <head> of such a page (core/jupyter/widgets.ts).
@@ -61,16 +60,15 @@ def make_offline(output_dir: Path) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Post-render step: make the rendered site load nothing from another site."""
-    output_dir = output_folder(argv, "python -m booktools.offline", __doc__)
-    if output_dir is None:
-        return 1
 
-    def body() -> int:
+    def strip(output_dir: Path) -> str:
         changed = make_offline(output_dir)
-        print(f"removed the CDN widget scripts from {changed} page(s) in {output_dir}")
-        return 0
+        return f"removed the CDN widget scripts from {changed} page(s) in {output_dir}"
 
-    return run_command(body, interrupted="render again to finish the post-render step")
+    return run_render_step(
+        argv, "python -m booktools.offline", __doc__, strip,
+        interrupted="render again to finish the post-render step",
+    )  # fmt: skip
 
 
 if __name__ == "__main__":
