@@ -46,6 +46,34 @@ def coalesce_streams(nb) -> None:
             cell.outputs = outputs
 
 
+class ExecutionFailed(RuntimeError):
+    """A notebook did not run to its end; the message says which cell stopped it and why."""
+
+
+def _last_started_cell(nb) -> int | None:
+    """Return the index of the last code cell the kernel began to run, or None."""
+    started = [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and c.execution_count]
+    return started[-1] if started else None
+
+
+def failure_reason(exc: Exception, nb, timeout: int) -> str:
+    """Return one line saying why executing ``nb`` stopped: a timeout, a dead kernel, or the
+    failing cell's error (never the dashed separator lines of nbclient's message)."""
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+
+    index = _last_started_cell(nb)
+    where = f"cell {index}" if index is not None else "a cell"
+    if isinstance(exc, CellTimeoutError):
+        return f"{where} ran longer than the timeout of {timeout} s; pass a larger --timeout"
+    if isinstance(exc, DeadKernelError):
+        return f"the kernel died while running {where} (out of memory, or killed)"
+    if isinstance(exc, CellExecutionError):
+        evalue = ANSI_ESCAPE.sub("", str(exc.evalue)).strip().splitlines()
+        return f"{where} raised {exc.ename}: {evalue[0] if evalue else ''}".rstrip(": ")
+    lines = [line for line in ANSI_ESCAPE.sub("", str(exc)).splitlines() if line.strip("- ")]
+    return f"{where}: {lines[-1].strip() if lines else type(exc).__name__}"
+
+
 def execute_notebook(path: Path, timeout: int = 600) -> float:
     """Run every cell of the notebook at ``path`` in a new kernel and save it; return seconds."""
     from nbclient import NotebookClient
@@ -62,7 +90,10 @@ def execute_notebook(path: Path, timeout: int = 600) -> float:
         record_timing=False,
     )
     start = time.perf_counter()
-    client.execute()
+    try:
+        client.execute()
+    except Exception as exc:  # noqa: BLE001 - nbclient fails in several ways; say which, in a line
+        raise ExecutionFailed(failure_reason(exc, nb, timeout)) from exc
     seconds = time.perf_counter() - start
     coalesce_streams(nb)
     for cell in nb.cells:
@@ -109,12 +140,15 @@ def _execute_all(notebooks: Sequence[Path], timeout: int, done: list[Path]) -> i
             return 2
         try:
             seconds = execute_notebook(path, timeout)
-        except Exception as exc:  # noqa: BLE001 - report any cell failure in one line
-            first = ANSI_ESCAPE.sub("", str(exc)).strip().splitlines()
-            print(
-                f"error: {path} failed: {first[-1] if first else type(exc).__name__}",
-                file=sys.stderr,
-            )
+        except ExecutionFailed as exc:
+            print(f"error: {path} failed: {exc}", file=sys.stderr)
+            return 1
+        except (ValueError, nbformat.ValidationError) as exc:  # not JSON, or not a notebook's
+            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            print(f"error: {path} is not a readable notebook ({reason[:120]})", file=sys.stderr)
+            return 1
+        except OSError as exc:
+            print(f"error: {path}: {exc.strerror or exc}; it is unchanged", file=sys.stderr)
             return 1
         print(f"{path}: executed in {seconds:.1f} s", flush=True)
         done.append(path)

@@ -13,14 +13,31 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DATA_ENV = "DLBOOK_DATA"
 
 
+class DestinationError(RuntimeError):
+    """A folder a command is about to write cannot be used; the message says why."""
+
+
 def data_dir() -> Path:
-    """Return the folder datasets live in (``$DLBOOK_DATA`` or the project's ``data/``)."""
-    return Path(os.environ.get(DATA_ENV, PROJECT_ROOT / "data"))
+    """Return the folder datasets live in (``$DLBOOK_DATA`` or the project's ``data/``).
+
+    An empty ``$DLBOOK_DATA`` is a :class:`DestinationError`, not "the current folder"."""
+    value = os.environ.get(DATA_ENV)
+    if value is None:
+        return PROJECT_ROOT / "data"
+    if not value.strip():
+        raise DestinationError(
+            f"{DATA_ENV} is set but empty; unset it to use the project's data/ folder, or set "
+            "it to the folder the datasets should live in"
+        )
+    return Path(value)
 
 
 def display_path(path: Path) -> str:
-    """Return ``path`` relative to the project (or data) folder, for messages without user paths."""
-    for base, prefix in ((data_dir(), "data"), (PROJECT_ROOT, "")):
+    """Return ``path`` as messages show it: below the data folder as ``data/…`` (or as
+    ``$DLBOOK_DATA/…`` spelled out, when that names another folder), below the project relative
+    to it, anywhere else as given."""
+    data_label = os.environ.get(DATA_ENV) or "data"
+    for base, prefix in ((data_dir(), data_label), (PROJECT_ROOT, "")):
         try:
             rel = Path(path).resolve().relative_to(Path(base).resolve())
         except ValueError:
@@ -60,10 +77,6 @@ def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
-
-
-class DestinationError(RuntimeError):
-    """A folder a command is about to write cannot be used; the message says why."""
 
 
 def _first_existing(path: Path) -> Path:

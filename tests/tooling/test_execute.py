@@ -51,6 +51,34 @@ def test_failing_cell_gives_one_line_and_nonzero_exit(tmp_path, capsys):
     assert "\x1b" not in err[0]  # no colour codes in a log
 
 
+def test_failure_names_the_cell_and_its_error(tmp_path, capsys):
+    path = tmp_path / "bad.ipynb"
+    nbformat.write(new_notebook(cells=[new_code_cell("x = 1"), new_code_cell("x / 0")]), path)
+    before = path.read_bytes()
+    assert execute.main([str(path)]) == 1
+    assert capsys.readouterr().err == (
+        f"error: {path} failed: cell 1 raised ZeroDivisionError: division by zero\n"
+    )
+    assert path.read_bytes() == before
+
+
+def test_a_cell_past_the_timeout_says_so_in_one_line(tmp_path, capsys):
+    path = tmp_path / "slow.ipynb"
+    nbformat.write(new_notebook(cells=[new_code_cell("import time\ntime.sleep(30)")]), path)
+    assert execute.main([str(path), "--timeout", "2"]) == 1
+    assert capsys.readouterr().err == (
+        f"error: {path} failed: cell 0 ran longer than the timeout of 2 s; pass a larger --timeout\n"
+    )
+
+
+def test_a_damaged_notebook_file_is_one_line(tmp_path, capsys):
+    path = tmp_path / "damaged.ipynb"
+    path.write_text("{ not json")
+    assert execute.main([str(path)]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith(f"error: {path} is not a readable notebook")
+
+
 def test_non_notebook_argument_is_rejected(tmp_path, capsys):
     assert execute.main([str(tmp_path / "missing.ipynb")]) == 2
     assert "is not a notebook file" in capsys.readouterr().err

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import tempfile
 import time
 from pathlib import Path
 
@@ -20,13 +18,13 @@ import torch
 
 from dlbook.data import DataError
 from dlbook.data.datasets import mnist
+from dlbook.data.install import build_folder, refuse_foreign_entries, remove_abandoned_builds
 from dlbook.files import (
     data_dir,
     display_path,
     file_matches,
     save_torch_atomically,
     sha256_of,
-    usual_folder_mode,
     write_atomically,
 )
 
@@ -151,23 +149,10 @@ def _damaged_corrupt_files(folder: Path, manifest: dict) -> list[str]:
     return [n for n in names if n not in files or not file_matches(folder / n, files[n])]
 
 
-def _remove_abandoned_builds(folder: Path) -> None:
-    """Delete the half-built folders that killed runs left beside ``folder`` (their process is
-    gone); a build still in progress in another process is left alone."""
-    for partial in folder.parent.glob(f".{folder.name}.partial-*"):
-        pid = partial.name.split("-")[1]
-        try:
-            os.kill(int(pid), 0)  # raises when no such process runs
-        except (ValueError, ProcessLookupError):
-            shutil.rmtree(partial, ignore_errors=True)
-        except PermissionError:
-            pass  # another user's live process
-
-
 def generate_corrupt_mnist(seed: int = CORRUPT_SEED) -> str:
     """Write corrupted MNIST in the course's layout unless it is already present and intact."""
     folder = corrupt_dir()
-    _remove_abandoned_builds(folder)
+    remove_abandoned_builds(folder)
     manifest = _read_manifest(folder)
     existing = [n for n in corrupt_file_names() if (folder / n).exists()]
     if manifest is not None and manifest.get("recipe") == RECIPE and manifest.get("seed") == seed:
@@ -201,12 +186,10 @@ def generate_corrupt_mnist(seed: int = CORRUPT_SEED) -> str:
 
 def _install(folder: Path, files: dict, truth: dict, seed: int) -> None:
     """Write the files and their manifest into a new sibling folder, verify them there, then
-    rename it into place: an interrupted, killed or failed run leaves the previous folder or none,
-    never part of one."""
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    partial = Path(tempfile.mkdtemp(prefix=f".{folder.name}.partial-{os.getpid()}-",
-                                    dir=folder.parent))  # fmt: skip
-    try:
+    rename it into place (see :func:`dlbook.data.install.build_folder`)."""
+    refuse_foreign_entries(folder, [*files, GROUND_TRUTH, MANIFEST], "corrupted MNIST")
+
+    def fill(partial: Path) -> None:
         digests = {}
         for name, tensor in [*files.items(), (GROUND_TRUTH, truth)]:
             save_torch_atomically(tensor, partial / name)
@@ -217,20 +200,8 @@ def _install(folder: Path, files: dict, truth: dict, seed: int) -> None:
         )
         for name in corrupt_file_names():
             read_corrupt_file(name, partial)  # checksum, shape, dtype and value range
-        os.chmod(partial, usual_folder_mode())
-        if folder.exists():  # an older recipe's folder: swap it out
-            retired = folder.with_name(f".{folder.name}.partial-{os.getpid()}-old")
-            os.rename(folder, retired)
-            os.rename(partial, folder)
-            shutil.rmtree(retired, ignore_errors=True)
-        else:
-            try:
-                os.rename(partial, folder)
-            except OSError:  # another run installed its folder first: keep that one
-                if not folder.is_dir():
-                    raise
-    finally:
-        shutil.rmtree(partial, ignore_errors=True)
+
+    build_folder(folder, fill)
 
 
 def _expected_form(name: str) -> tuple[torch.dtype, tuple[int, ...], float, float]:

@@ -1,25 +1,21 @@
 """Real Fashion-MNIST images written as PNG files in ImageFolder layout (``data/fashion-folder``),
-verified against a manifest of checksums and repaired when a file or class folder goes missing."""
+verified against a manifest of checksums, and rebuilt whole when a file or class folder goes
+missing (in a temporary sibling, renamed into place: see :mod:`dlbook.data.install`)."""
 
 from __future__ import annotations
 
 import hashlib
 import io
 import json
-import os
-import shutil
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from dlbook.data import DataError
 from dlbook.data.datasets import FASHION_CLASSES, fashion_mnist
+from dlbook.data.install import build_folder, refuse_foreign_entries
 from dlbook.files import (
     data_dir,
     display_path,
     file_matches,
-    usual_folder_mode,
-    write_atomically,
 )
 
 IMAGE_FOLDER = "fashion-folder"
@@ -59,14 +55,6 @@ def _read_manifest(root: Path) -> dict[str, str] | None:
     return files if isinstance(files, dict) else None
 
 
-def _give_usual_permissions(root: Path) -> None:
-    """Make ``root`` and its folders readable by everyone, as ``mkdir`` would (mkdtemp gives 0700)."""
-    mode = usual_folder_mode()
-    for folder in [root, *(p for p in root.rglob("*") if p.is_dir())]:
-        if folder.stat().st_mode & 0o777 != mode:
-            os.chmod(folder, mode)
-
-
 def write_image_folder(
     classes: Sequence[str] = IMAGE_FOLDER_CLASSES,
     per_class: dict[str, int] | None = None,
@@ -80,39 +68,25 @@ def write_image_folder(
     where = display_path(root)
     manifest = _read_manifest(root)
     if manifest and all(file_matches(root / rel, digest) for rel, digest in manifest.items()):
-        _give_usual_permissions(root)
         return f"image folder: {where} has all {len(manifest)} images, verified; nothing changed"
     images = expected_images(classes, per_class)
     record = {rel: hashlib.sha256(data).hexdigest() for rel, data in images.items()}
-    manifest_text = json.dumps({"files": record}, indent=1)
-    if not root.exists():
-        data_dir().mkdir(parents=True, exist_ok=True)
-        scratch = Path(tempfile.mkdtemp(prefix=".image-folder-", dir=data_dir()))
-        try:
-            for rel, data in images.items():
-                (scratch / rel).parent.mkdir(parents=True, exist_ok=True)
-                (scratch / rel).write_bytes(data)
-            (scratch / MANIFEST).write_text(manifest_text)
-            _give_usual_permissions(scratch)
-            os.replace(scratch, root)
-        finally:
-            shutil.rmtree(scratch, ignore_errors=True)
+    refuse_foreign_entries(root, [*images, MANIFEST, "COMPLETE"], "image folder")
+    present = [rel for rel in images if file_matches(root / rel, record[rel])]
+
+    def fill(partial: Path) -> None:
+        for rel, data in images.items():
+            (partial / rel).parent.mkdir(parents=True, exist_ok=True)
+            (partial / rel).write_bytes(data)
+            if not file_matches(partial / rel, record[rel]):
+                raise DataError(f"image folder: {rel} did not read back as written; run again")
+        (partial / MANIFEST).write_text(json.dumps({"files": record}, indent=1))
+
+    existed = root.exists()
+    build_folder(root, fill)
+    if not existed:
         return f"image folder: wrote {len(images)} PNG images in {where}"
-    repaired = []
-    for rel, data in images.items():
-        target = root / rel
-        if target.is_file() and file_matches(target, record[rel]):
-            continue
-        if target.exists() and not target.is_file():
-            raise DataError(
-                f"{display_path(target)} is not a file; move it away and run "
-                "`python -m dlbook.data` again"
-            )
-        write_atomically(target, lambda tmp, data=data: tmp.write_bytes(data))
-        repaired.append(rel)
-    write_atomically(root / MANIFEST, lambda tmp: tmp.write_text(manifest_text))
-    (root / "COMPLETE").unlink(missing_ok=True)  # the marker of earlier versions
-    _give_usual_permissions(root)
+    repaired = [rel for rel in images if rel not in present]
     if not repaired:
         return f"image folder: {where} has all {len(images)} images, verified; recorded checksums"
     folders = sorted({rel.rsplit("/", 1)[0] for rel in repaired})

@@ -10,6 +10,7 @@ from dlbook.arguments import OneLineParser, seed_int
 from dlbook.data import DataError
 from dlbook.data.corrupt_mnist import CORRUPT_SEED, generate_corrupt_mnist
 from dlbook.data.image_folder import write_image_folder
+from dlbook.data.install import provisioning_lock
 from dlbook.data.raw import FASHION_MNIST, MNIST, provision_raw
 from dlbook.files import DATA_ENV, DestinationError, check_destination, data_dir, display_path
 from dlbook.interrupts import restore_interrupts
@@ -62,13 +63,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if not data_dir().is_dir():  # a complete read-only folder needs no write check
             check_destination(data_dir(), option=DATA_ENV)  # before any slow work
-        provision_all(
-            args.mnist_source,
-            args.fashion_mnist_source,
-            not args.no_download,
-            report=lambda line: print(line, flush=True),
-            corrupt_seed=args.seed,
-        )
+            data_dir().mkdir(parents=True)
+        with provisioning_lock(data_dir()):  # one run at a time; the other stops in one line
+            provision_all(
+                args.mnist_source,
+                args.fashion_mnist_source,
+                not args.no_download,
+                report=lambda line: print(line, flush=True),
+                corrupt_seed=args.seed,
+            )
     except (DataError, DestinationError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -82,7 +85,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         print(
-            "error: interrupted; every file written so far is complete and verified, run "
+            "error: interrupted; each dataset folder is complete (verified) or not there yet, run "
             "`python -m dlbook.data` again to finish",
             file=sys.stderr,
         )

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dlbook.data import DataError
-from dlbook.files import PROJECT_ROOT, data_dir, display_path, file_matches, write_atomically
+from dlbook.data.install import build_folder, refuse_foreign_entries
+from dlbook.files import PROJECT_ROOT, data_dir, display_path, file_matches
 
 IDX_FILES = (
     "train-images-idx3-ubyte",
@@ -109,8 +110,8 @@ def _read_source_file(folder: Path, name: str) -> bytes:
         raise DataError(f"{folder / name}.gz cannot be decompressed ({exc})") from exc
 
 
-def _download_raw(ds: RawDataset, name: str) -> bytes:
-    """Download the dataset with torchvision into a scratch folder and return one file's bytes."""
+def _download_raw(ds: RawDataset, names: list[str]) -> dict[str, bytes]:
+    """Download the dataset with torchvision into a scratch folder; return the files' bytes."""
     from torchvision import datasets
 
     cls = {"MNIST": datasets.MNIST, "FashionMNIST": datasets.FashionMNIST}[ds.folder]
@@ -119,7 +120,7 @@ def _download_raw(ds: RawDataset, name: str) -> bytes:
     try:
         with tempfile.TemporaryDirectory() as scratch:
             cls(scratch, train=True, download=True)
-            return (Path(scratch) / ds.folder / "raw" / name).read_bytes()
+            return {name: (Path(scratch) / ds.folder / "raw" / name).read_bytes() for name in names}
     except Exception as exc:  # noqa: BLE001 - any failure means "not obtainable online"
         raise DataError(
             f"{ds.title} files are missing and could not be downloaded ({type(exc).__name__}); "
@@ -130,44 +131,56 @@ def _download_raw(ds: RawDataset, name: str) -> bytes:
         socket.setdefaulttimeout(previous)
 
 
-def provision_raw(ds: RawDataset, source: Path | None = None, download: bool = True) -> str:
-    """Make the dataset's verified IDX files present under ``data/``; return what was done."""
-    written, repaired = [], []
-    origin = None
-    downloaded: dict[str, bytes] = {}
-    for name in IDX_FILES:
-        target = ds.raw_dir() / name
-        if file_matches(target, ds.sha256[name]):
-            continue
-        folder = _find_source(ds, source)
-        if folder is not None:
-            payload = _read_source_file(folder, name)
-            origin = f"from {folder}"
-        elif download:
-            if not downloaded:
-                for each in IDX_FILES:
-                    downloaded[each] = _download_raw(ds, each)
-            payload = downloaded[name]
-            origin = "by download"
-        else:
-            raise DataError(
-                f"{ds.title} files are missing: {ds.install_hint} (or set {ds.source_env} "
-                "to a folder holding the IDX files), then run `python -m dlbook.data`"
-            )
+def _fetch(ds: RawDataset, names: list[str], source: Path | None, download: bool):
+    """Return the verified bytes of the IDX files ``names`` and where they came from."""
+    folder = _find_source(ds, source)
+    if folder is not None:
+        payloads, origin = (
+            {name: _read_source_file(folder, name) for name in names},
+            f"from {folder}",
+        )
+    elif download:
+        payloads, origin = _download_raw(ds, names), "by download"
+    else:
+        raise DataError(
+            f"{ds.title} files are missing: {ds.install_hint} (or set {ds.source_env} "
+            "to a folder holding the IDX files), then run `python -m dlbook.data`"
+        )
+    for name, payload in payloads.items():
         digest = hashlib.sha256(payload).hexdigest()
         if digest != ds.sha256[name]:
             raise DataError(
                 f"{ds.title}: the source copy of {name} {origin} fails its checksum "
                 f"({len(payload)} bytes, sha256 {digest[:12]}…); reinstall it: {ds.install_hint}"
             )
-        (repaired if target.exists() else written).append(name)
-        write_atomically(target, lambda tmp, payload=payload: tmp.write_bytes(payload))
-    where = display_path(ds.raw_dir())
-    if not written and not repaired:
+    return payloads, origin
+
+
+def provision_raw(ds: RawDataset, source: Path | None = None, download: bool = True) -> str:
+    """Make the dataset's verified IDX files present under ``data/``; return what was done.
+
+    A folder that lacks a file or holds a damaged one is rebuilt whole (the good files copied,
+    the others from the source, each verified) and renamed into place, so an interrupted run
+    leaves the previous folder or none."""
+    folder = ds.raw_dir()
+    where = display_path(folder)
+    missing = [name for name in IDX_FILES if not file_matches(folder / name, ds.sha256[name])]
+    if not missing:
         return f"{ds.title}: {where} has all 4 files, verified; nothing changed"
+    refuse_foreign_entries(folder, IDX_FILES, ds.title)
+    payloads, origin = _fetch(ds, missing, source, download)
+    repaired = [name for name in missing if os.path.lexists(folder / name)]
+
+    def fill(partial: Path) -> None:
+        for name in IDX_FILES:
+            (partial / name).write_bytes(payloads.get(name) or (folder / name).read_bytes())
+            if not file_matches(partial / name, ds.sha256[name]):
+                raise DataError(f"{ds.title}: {name} changed while it was copied; run again")
+
+    build_folder(folder, fill)
     parts = []
-    if written:
-        parts.append(f"wrote {len(written)} file(s)")
+    if len(missing) > len(repaired):
+        parts.append(f"wrote {len(missing) - len(repaired)} file(s)")
     if repaired:
         parts.append(f"replaced damaged {', '.join(repaired)}")
     return f"{ds.title}: {' and '.join(parts)} in {where} {origin}, verified by SHA-256"

@@ -56,7 +56,7 @@ def pngs(root):
 
 def test_image_folder_is_readable_by_everyone(small_folder):
     root, write = small_folder
-    assert write() == "image folder: wrote 12 PNG images in data/fashion-folder"
+    assert write() == f"image folder: wrote 12 PNG images in {root}"  # the folder actually used
     for folder in [root, *(p for p in root.rglob("*") if p.is_dir())]:
         assert folder.stat().st_mode & 0o777 == files.usual_folder_mode(), folder
 
@@ -65,7 +65,7 @@ def test_second_run_verifies_and_changes_nothing(small_folder, snapshot):
     root, write = small_folder
     write()
     before = snapshot(root)
-    assert write() == "image folder: data/fashion-folder has all 12 images, verified; nothing changed"
+    assert write() == f"image folder: {root} has all 12 images, verified; nothing changed"
     assert snapshot(root) == before
 
 
@@ -77,7 +77,7 @@ def test_deleted_class_folder_is_detected_and_repaired(small_folder):
     expected = pngs(root)
     shutil.rmtree(root / "train" / "bag")
     assert write() == (
-        "image folder: repaired 2 missing or damaged PNG images in data/fashion-folder (train/bag)"
+        f"image folder: repaired 2 missing or damaged PNG images in {root} (train/bag)"
     )
     assert pngs(root) == expected
 

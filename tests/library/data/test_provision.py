@@ -42,7 +42,7 @@ def test_each_dataset_is_reported_as_soon_as_it_is_done(monkeypatch):
 @pytest.mark.parametrize(
     ("fault", "status", "message"),
     [
-        (KeyboardInterrupt(), 130, "error: interrupted; every file written so far is complete"),
+        (KeyboardInterrupt(), 130, "error: interrupted; each dataset folder is complete (verified) or not there yet"),
         (
             PermissionError(13, "Permission denied", "/nowhere/MNIST"),
             1,
