@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections import OrderedDict
 from pathlib import Path
 from typing import Any
@@ -13,11 +14,14 @@ import torch
 from torch import nn
 
 from dlbook.files import save_torch_atomically
+from dlbook.final_exercise.data import DataError, load_tensors
 from dlbook.models import FCNetwork, SmallCNN
 
 ARCHITECTURES: dict[str, type[nn.Module]] = {cls.__name__: cls for cls in (FCNetwork, SmallCNN)}
 
 CHECKPOINT_FORMAT = "dlbook-checkpoint-2"
+MAX_CHECKPOINT_BYTES = 256 * 2**20  # the book's networks save in well under 10 MB
+MAX_PARAMETERS = 50_000_000  # what a checkpoint's config may ask a network to allocate
 OLDER_FORMATS = ("dlbook-checkpoint-1",)
 
 
@@ -91,6 +95,21 @@ def content_digest(payload: dict[str, Any]) -> str:
     return digest.hexdigest()
 
 
+def _first_odd_entry(state_dict: dict) -> str | None:
+    """Return what is wrong with the first entry that is not a named, dense, real-valued tensor
+    in memory (a sparse, meta, complex or quantized tensor, or a key that is not a name)."""
+    for key, tensor in state_dict.items():
+        if not isinstance(key, str):
+            return f"its weights are keyed by {type(key).__name__}s, not names"
+        if not isinstance(tensor, torch.Tensor):
+            return f"{key} is a {type(tensor).__name__}, not a tensor"
+        if tensor.layout != torch.strided or tensor.is_meta or tensor.is_quantized:
+            return f"{key} is not a dense tensor of values"
+        if tensor.is_complex():
+            return f"{key} holds complex numbers"
+    return None
+
+
 def _first_non_finite(state_dict: dict[str, torch.Tensor]) -> str | None:
     """Return the name of the first floating-point tensor holding NaN or inf, or None."""
     for key, tensor in state_dict.items():
@@ -105,14 +124,12 @@ _ENTRIES = {"architecture": str, "config": dict, "state_dict": dict, "extra": di
 def read_checkpoint(path: str | Path) -> dict[str, Any]:
     """Return a checkpoint's contents, loaded with ``weights_only=True``, after checking its form."""
     path = Path(path)
-    if not path.is_file():
+    if not os.path.lexists(path):
         raise CheckpointError(f"no checkpoint at {path}")
-    try:
-        payload = torch.load(path, map_location="cpu", weights_only=True)
-    except Exception as exc:  # noqa: BLE001 - garbage input fails in many ways (KeyError too)
-        text = str(exc).strip()
-        reason = text.splitlines()[0].split(". ")[0].rstrip(".") if text else type(exc).__name__
-        raise CheckpointError(f"{path} is not a readable checkpoint ({reason})") from exc
+    try:  # a regular file of bounded size, unpacking to a bounded size, before anything is read
+        payload = load_tensors(path, MAX_CHECKPOINT_BYTES)
+    except DataError as exc:
+        raise CheckpointError(f"{exc}; not a readable checkpoint") from None
     if isinstance(payload, dict) and payload.get("format") in OLDER_FORMATS:
         raise CheckpointError(
             f"{path} was written by an older dlbook without a content digest; train again to "
@@ -134,9 +151,9 @@ def read_checkpoint(path: str | Path) -> dict[str, Any]:
                 f"{path} is incomplete: its '{key}' entry is missing or malformed; train again "
                 "or restore a good copy"
             )
-    tensors = payload["state_dict"].values()
-    if not all(isinstance(t, torch.Tensor) for t in tensors):
-        raise CheckpointError(f"{path} is incomplete: its weights are not all tensors")
+    odd = _first_odd_entry(payload["state_dict"])
+    if odd is not None:
+        raise CheckpointError(f"{path} is not a checkpoint of weights: {odd}")
     if content_digest(payload) != payload["digest"]:
         raise CheckpointError(
             f"{path} fails its content check (digest mismatch): it changed after it was saved; "
@@ -160,8 +177,17 @@ def load_checkpoint(path: str | Path, expect: type[nn.Module] | None = None) -> 
             f"{path} holds a {cls.__name__}, not the {expect.__name__} this command needs"
         )
     try:
+        with torch.device("meta"):  # sizes only: nothing is allocated yet
+            parameters = sum(p.numel() for p in cls(**payload["config"]).parameters())
+        if parameters > MAX_PARAMETERS:
+            raise CheckpointError(
+                f"{path} describes a {cls.__name__} of {parameters:,} parameters, more than the "
+                f"{MAX_PARAMETERS:,} allowed; it is not one the book saved"
+            )
         model = cls(**payload["config"])
         model.load_state_dict(payload["state_dict"])
+    except CheckpointError:
+        raise
     except Exception as exc:  # noqa: BLE001 - a config the class rejects fails in many ways
         lines = str(exc).strip().splitlines()
         first = lines[0] if lines else type(exc).__name__

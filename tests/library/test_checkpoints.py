@@ -188,3 +188,64 @@ def test_state_dict_file_refuses_non_finite_weights(tmp_path):
     with pytest.raises(checkpoints.CheckpointError, match="non-finite values .* layer.bias"):
         checkpoints.save_state_dict(net, tmp_path / "nan.pth")
     assert not (tmp_path / "nan.pth").exists()
+
+
+def test_a_config_asking_for_a_huge_network_is_refused_before_it_is_built(tmp_path):
+    path = checkpoints.save_checkpoint(models.SmallCNN(), tmp_path / "m.pth")
+    payload = torch.load(path, weights_only=True)
+    payload["config"]["channels"] = [32, 200_000]  # about 58 billion weights if built
+    resave(payload, path)
+    with pytest.raises(checkpoints.CheckpointError, match="parameters, more than the 50,000,000"):
+        checkpoints.load_checkpoint(path)
+
+
+def test_a_compressed_file_that_unpacks_past_the_limit_is_refused_before_loading(
+    tmp_path, monkeypatch
+):
+    import zipfile
+
+    plain = tmp_path / "plain.pth"
+    checkpoints.save_checkpoint(models.FCNetwork(784, 10, [2048, 512]), plain)
+    packed = tmp_path / "packed.pth"
+    with (
+        zipfile.ZipFile(plain) as source,
+        zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as out,
+    ):
+        for info in source.infolist():
+            out.writestr(info.filename, source.read(info))
+    with zipfile.ZipFile(plain) as source:
+        unpacked = sum(info.file_size for info in source.infolist())
+    monkeypatch.setattr(checkpoints, "MAX_CHECKPOINT_BYTES", unpacked - 1)
+    assert packed.stat().st_size < checkpoints.MAX_CHECKPOINT_BYTES
+    with pytest.raises(checkpoints.CheckpointError, match="unpacks to .* bytes, more than"):
+        checkpoints.read_checkpoint(packed)
+
+
+def test_a_fifo_is_refused_without_waiting(tmp_path):
+    import os
+
+    os.mkfifo(tmp_path / "pipe.pth")
+    with pytest.raises(checkpoints.CheckpointError, match="is not a regular file"):
+        checkpoints.read_checkpoint(tmp_path / "pipe.pth")
+
+
+@pytest.mark.parametrize(
+    ("odd", "message"),
+    [
+        (lambda sd: {**sd, "head.weight": sd["head.weight"].to_sparse()}, "is not a dense tensor"),
+        (lambda sd: {**sd, "head.weight": torch.empty(3, device="meta")}, "is not a dense tensor"),
+        (
+            lambda sd: {**sd, "head.weight": sd["head.weight"].to(torch.complex64)},
+            "complex numbers",
+        ),
+        (lambda sd: {**sd, 7: sd["head.weight"]}, "keyed by ints, not names"),
+    ],
+)
+def test_odd_tensors_in_a_checkpoint_are_one_message(tmp_path, odd, message):
+    path = checkpoints.save_checkpoint(models.SmallCNN(), tmp_path / "m.pth")
+    payload = torch.load(path, weights_only=True)
+    payload["state_dict"] = odd(dict(payload["state_dict"]))
+    payload["digest"] = "0" * 64  # the form is checked before any digest is computed
+    torch.save(payload, path)
+    with pytest.raises(checkpoints.CheckpointError, match=message):
+        checkpoints.read_checkpoint(path)

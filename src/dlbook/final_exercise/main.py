@@ -32,9 +32,8 @@ if __package__:  # imported from a package (python -m dlbook.final_exercise.main
     from .data import DATA_PATH, DataError, augment, corrupt_mnist, load_split, turn_ranges
     from .model import MyAwesomeModel, load_model
 else:  # run as a script from its folder (python main.py), as the course does
-    from model import MyAwesomeModel, load_model
-
     from data import DATA_PATH, DataError, augment, corrupt_mnist, load_split, turn_ranges
+    from model import MyAwesomeModel, load_model
 
 DEVICE = torch.device("cuda" if torch.cuda.is_available() else "cpu")
 
