@@ -90,3 +90,26 @@ def matches(value: Any, sealed: str, rtol: float = 1e-4, atol: float = 1e-6) -> 
     if array is None or array.size != expected.size:
         return False
     return bool(np.allclose(array.ravel(), expected, rtol=rtol, atol=atol, equal_nan=True))
+
+
+_RECORDING: list[torch.utils.hooks.RemovableHandle] = []  # the hook of the current recording
+
+
+def record_passes(in_features: int) -> list[tuple[bool, bool]]:
+    """Record every later pass through an ``nn.Linear`` with ``in_features`` inputs, any model's.
+
+    Returns the list that each pass appends ``(in training mode, recording gradients)`` to, so
+    that a check can tell how the answer's training and validation passes ran. A new recording
+    ends the previous one.
+    """
+    for handle in _RECORDING:
+        handle.remove()
+    _RECORDING.clear()
+    seen: list[tuple[bool, bool]] = []
+
+    def record(module: torch.nn.Module, args: tuple) -> None:
+        if isinstance(module, torch.nn.Linear) and module.in_features == in_features:
+            seen.append((module.training, torch.is_grad_enabled()))
+
+    _RECORDING.append(torch.nn.modules.module.register_module_forward_pre_hook(record))
+    return seen

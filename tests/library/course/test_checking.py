@@ -4,7 +4,16 @@ import numpy as np
 import pytest
 import torch
 
-from dlbook.course.checking import CheckFailed, as_array, attempt, expect, matches, require, seal
+from dlbook.course.checking import (
+    CheckFailed,
+    as_array,
+    attempt,
+    expect,
+    matches,
+    record_passes,
+    require,
+    seal,
+)
 
 
 def test_require_names_what_is_missing_in_the_callers_namespace():
@@ -51,3 +60,18 @@ def test_a_sealed_value_hides_its_numbers_and_matches_within_tolerance():
     assert matches(81, seal(81.0), rtol=0, atol=0) and not matches(80, seal(81), rtol=0, atol=0)
     with pytest.raises(TypeError):
         seal("text")
+
+
+def test_record_passes_sees_how_every_model_ran_and_one_recording_at_a_time():
+    first = record_passes(in_features=4)
+    model = torch.nn.Sequential(torch.nn.Linear(4, 3), torch.nn.ReLU(), torch.nn.Linear(3, 2))
+    model(torch.zeros(1, 4))  # training mode, gradients on
+    model.eval()
+    with torch.no_grad():
+        model(torch.zeros(1, 4))
+    torch.nn.Linear(5, 4)(torch.zeros(1, 5))  # another layer size: not recorded
+    assert first == [(True, True), (False, False)]
+    second = record_passes(in_features=4)
+    model(torch.zeros(1, 4))
+    assert first == [(True, True), (False, False)] and second == [(False, True)]
+    record_passes(in_features=0)  # leaves no hook that sees later tests' layers
