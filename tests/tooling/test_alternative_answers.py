@@ -44,7 +44,7 @@ CHAPTERS = [p for p in notebook_paths(PROJECT_ROOT) if not p.name.startswith("13
 # Chapters whose checks follow dlbook.course.checking: a message for every failure, and right and
 # wrong test answers for every check. The checks of the others still end on bare asserts; their
 # test answers are right ones only, and an empty answer must merely fail.
-EXPLAINED = {"01", "02", "03", "04", "11"}
+EXPLAINED = {"01", "02", "03", "04", "11", "12"}
 FRESH = "%reset -f\n"
 
 
