@@ -146,9 +146,9 @@ def practice_notebook(solved: nbformat.NotebookNode, name: str) -> nbformat.Note
                 cells.append(nbformat.v4.new_markdown_cell(POINTER.format(name=name, title=title)))
             pointing = True
             continue
-        pointing = False
         if _asserts_a_claim(cell) and not {"setup", "check"} & set(tags):
-            continue
+            continue  # dropped without a trace: it does not split a run of solution cells
+        pointing = False
         if index in clear:
             cells.append(fresh_start_cell(clear[index]))
         if cell.cell_type == "code":

@@ -16,14 +16,6 @@ from dlbook.files import PROJECT_ROOT
 
 CHAPTERS = notebook_paths(PROJECT_ROOT)
 PART_ONE = [p for p in CHAPTERS if p.name[:2] in {"01", "02", "03", "04"}]
-# Chapters whose every check explains itself through dlbook.course.checking (see
-# tests/tooling/test_alternative_answers.py); the others' checks still end on bare asserts, some
-# of which quote the value they expect.
-EXPLAINED = [
-    p
-    for p in CHAPTERS
-    if p.name[:2] in {"01", "02", "03", "04", "05", "06", "07", "08", "09", "10"}
-]
 
 
 @pytest.fixture(scope="module")
@@ -142,7 +134,7 @@ def test_each_check_depends_on_its_answer(chapter):
     )
 
 
-@pytest.mark.parametrize("chapter", EXPLAINED, ids=lambda p: p.name)
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.name)
 def test_practice_pages_show_no_answer(chapter, edition):
     """No practice page quotes an answer's code lines or the numbers its solution states."""
     nb = edition[chapter.name]
@@ -169,13 +161,11 @@ def execute(nb, chapter):
     return nb
 
 
-@pytest.mark.parametrize("chapter", EXPLAINED, ids=lambda p: p.name)
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.name)
 def test_with_every_answer_empty_only_checks_raise(chapter, edition):
     """Run a practice notebook with its answers empty: every check raises, no other cell does.
 
-    Each check says "no answer yet". (Part II and III join this test once their solution cells
-    are tagged and their checks explain themselves.)
-    """
+    Each check says "no answer yet"."""
     nb = execute(copy.deepcopy(edition[chapter.name]), chapter)
     problems = []
     for index, cell in enumerate(nb.cells):
