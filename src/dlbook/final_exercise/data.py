@@ -25,7 +25,10 @@ from torch.utils.data import TensorDataset
 DATA_PATH = Path("data/corruptmnist")
 MAX_FILE_BYTES = 64 * 2**20  # a 5,000-image file is 16 MB; anything far larger is not one
 MAX_TURN = 50.0  # degrees: the corruption turns each file by up to this much either way
-MARGIN = 10.0  # degrees: training turns reach this much past the angles the files allow
+MARGIN = 10.0  # degrees: training turns reach this much past ±MAX_TURN of upright
+# degrees: the slope of the long axis of MNIST's mean 1 (its 60,000 training digits), measured
+# from the image's x axis, y pointing down: a handwritten 1 leans about 16° to the right
+ONE_AXIS = -74.4
 
 
 class DataError(Exception):
@@ -173,10 +176,25 @@ def _best_turn(means: torch.Tensor, reference: torch.Tensor, angles: torch.Tenso
     return float(angles[errors.sum(dim=1).argmin()])
 
 
+def ink_axis(image: torch.Tensor) -> float:
+    """Return the slope in degrees of the long axis of an image's ink ``[1, H, W]`` (from its
+    second moments; measured from the x axis, y pointing down, between -90 and 90)."""
+    weights = image[0].double() / image.sum()
+    ys, xs = torch.meshgrid(*(torch.arange(n, dtype=torch.float64) for n in weights.shape),
+                            indexing="ij")  # fmt: skip
+    dx, dy = xs - (weights * xs).sum(), ys - (weights * ys).sum()
+    xx, yy, xy = (weights * dx * dx).sum(), (weights * dy * dy).sum(), (weights * dx * dy).sum()
+    return math.degrees(0.5 * math.atan2(2 * xy, xx - yy))
+
+
 def file_angles(images: torch.Tensor, targets: torch.Tensor, files: torch.Tensor) -> torch.Tensor:
-    """Return each file's angle in degrees, ``[F]``, relative to the files' mean orientation,
-    from the labels alone: the turn that brings a file's ten mean digits closest to the first
-    file's is the difference of their angles (every degree, then every 0.1 degree)."""
+    """Return the angle in degrees by which each file was turned from upright, ``[F]``.
+
+    How the files lie relative to each other comes from the labels: the turn that brings a
+    file's ten mean digits closest to the first file's (every degree, then every 0.1 degree).
+    Where upright lies comes from the 1s: each file's mean 1 leans as MNIST's does, turned by the
+    file's angle, so ``ONE_AXIS`` minus its slope estimates that angle; the files' estimates,
+    moved to a common origin by the relative angles, are averaged."""
     means = [
         _digit_means(images[files == f], targets[files == f]) for f in range(int(files.max()) + 1)
     ]
@@ -184,18 +202,17 @@ def file_angles(images: torch.Tensor, targets: torch.Tensor, files: torch.Tensor
     for file_means in means:
         coarse = _best_turn(file_means, means[0], torch.arange(-110.0, 111.0))
         turns.append(_best_turn(file_means, means[0], coarse + torch.arange(-1.0, 1.01, 0.1)))
-    turns = torch.tensor(turns)
-    return turns.mean() - turns  # a file that must turn by +t to match lies t behind
+    relative = -torch.tensor(turns)  # a file that must turn by +t to match lies t behind
+    from_ones = torch.tensor([(ONE_AXIS - ink_axis(m[1]) + 90) % 180 - 90 for m in means])
+    return relative + (from_ones - relative).mean()
 
 
 def turn_ranges(images, targets, files) -> tuple[torch.Tensor, torch.Tensor]:
-    """Return, per image, the lowest and highest training turn in degrees. Every file lies within
-    ±MAX_TURN of upright, so upright is somewhere the files' angles allow; each digit is turned
-    across every angle within ±MAX_TURN of any such upright (plus MARGIN either way)."""
-    angles = file_angles(images, targets, files)
-    own = angles[files]
-    low = angles.max() - 2 * MAX_TURN - MARGIN - own
-    return low, angles.min() + 2 * MAX_TURN + MARGIN - own
+    """Return, per image, the lowest and highest training turn in degrees: together with its
+    file's angle, every digit can be turned to any angle within ±(MAX_TURN + MARGIN) of upright,
+    the angles the corruption draws and a margin."""
+    own = file_angles(images, targets, files)[files]
+    return -MAX_TURN - MARGIN - own, MAX_TURN + MARGIN - own
 
 
 def augment(images, low, high, generator: torch.Generator) -> torch.Tensor:

@@ -83,25 +83,40 @@ def test_a_file_that_unpacks_to_far_more_than_its_size_is_refused_before_loading
         data.load_tensors(big, max_bytes=999)
 
 
-def test_file_angles_measures_how_far_apart_the_files_lie_from_the_labels_alone(course_data):
-    images, targets, _ = data.load_split("train", course_data)
-    base, labels = images[:100], targets[:100]
-    turns = torch.tensor([10.0, -5.0, 25.0])
-    files = [data.rotate(base, torch.full((100,), float(t))) for t in turns]
-    angles = data.file_angles(torch.cat(files), labels.repeat(3), torch.arange(300) // 100)
-    assert torch.allclose(angles, turns - turns.mean(), atol=2.0)
-    assert abs(float(angles.sum())) < 1e-4
+def test_file_angles_finds_how_far_each_file_was_turned_from_upright():
+    from dlbook.data.datasets import mnist
+
+    clean = mnist(train=True)
+    base, labels = clean.data[:15000, None].float() / 255, clean.targets[:15000]  # as a course file
+    turns = torch.tensor([10.0, -5.0, -40.0])
+    files = [data.rotate(base[5000 * k : 5000 * (k + 1)], torch.full((5000,), float(t)))
+             for k, t in enumerate(turns)]  # fmt: skip
+    angles = data.file_angles(torch.cat(files), labels, torch.arange(15000) // 5000)
+    spacing = angles - angles.mean()
+    assert torch.allclose(spacing, turns - turns.mean(), atol=1.0), angles  # from the mean digits
+    assert torch.allclose(angles, turns, atol=2.5), (
+        angles
+    )  # upright, from the 1s: within MARGIN  # upright itself, not just the spread
 
 
-def test_turn_ranges_cover_every_angle_the_files_allow_and_augment_stays_inside():
+def test_ink_axis_is_the_slope_of_a_bar():
+    bar = torch.zeros(1, 28, 28)
+    bar[0, 6:22, 13:15] = 1.0  # upright
+    assert abs(abs(data.ink_axis(bar)) - 90) < 0.5
+    assert (
+        abs(data.ink_axis(data.rotate(bar[None], torch.tensor([30.0]))[0]) - 60) < 1.0
+    )  # top left
+
+
+def test_turn_ranges_reach_the_corruption_s_angles_around_upright_and_augment_stays_inside():
     images = torch.zeros(4, 1, 28, 28)
-    images[:, 0, 6:22, 13:15] = 1.0  # an upright bar in every file
+    images[:, 0, 6:22, 13:15] = 1.0  # a bar, as upright as MNIST's mean 1 is not
     targets = torch.tensor([1, 1, 1, 1])
     low, high = data.turn_ranges(images, targets, torch.tensor([0, 0, 1, 1]))
-    # two files at one angle: upright may lie 50 degrees either way, so turns reach 100 + margin
-    assert torch.allclose(low, torch.full((4,), -110.0)) and torch.allclose(
-        high, torch.full((4,), 110.0)
-    )
+    lean = 90 + data.ONE_AXIS  # a 1 standing straight is turned this far from MNIST's lean
+    reach = data.MAX_TURN + data.MARGIN
+    assert torch.allclose(low, torch.full((4,), -reach - lean), atol=0.5)
+    assert torch.allclose(high, torch.full((4,), reach - lean), atol=0.5)
     generator = torch.Generator().manual_seed(0)
     zero = torch.zeros(4)
     assert torch.allclose(data.augment(images, zero, zero, generator), images, atol=1e-5)
