@@ -32,7 +32,11 @@ CASES = [
     ),
     (["-m", "dlbook.data", "--mnist-source", "file", "--no-download"], 1, "does not hold the four"),
     (["-m", "booktools.practice", "file"], 1, "error: file exists and is not a folder"),
-    (["-m", "booktools.execute", "broken.ipynb"], 1, "error: broken.ipynb is not a readable notebook"),
+    (
+        ["-m", "booktools.execute", "broken.ipynb"],
+        1,
+        "error: broken.ipynb is not a readable notebook",
+    ),
     (["-m", "booktools.execute", "missing.ipynb"], 2, "is not a notebook file"),
     (["-m", "booktools.site", "nowhere"], 1, "error: nowhere is not a rendered book folder"),
 ]
