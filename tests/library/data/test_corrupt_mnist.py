@@ -241,5 +241,8 @@ def test_generation_killed_midway_leaves_no_folder_and_the_next_run_finishes(
     monkeypatch.setattr(corrupt_mnist, "SHARD_SIZE", 50)
     monkeypatch.setattr(corrupt_mnist, "TEST_SIZE", 40)
     assert "generated 14 files" in corrupt_mnist.generate_corrupt_mnist()
-    assert sorted(p.name for p in data_root.iterdir()) == ["MNIST", "corruptmnist"]  # leftovers gone
+    assert sorted(p.name for p in data_root.iterdir()) == [
+        "MNIST",
+        "corruptmnist",
+    ]  # leftovers gone
     assert (data_root / "corruptmnist" / corrupt_mnist.MANIFEST).is_file()

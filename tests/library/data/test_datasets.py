@@ -1,22 +1,9 @@
 """Tests for dlbook.data.datasets: torchvision loaders, specs, normalised tensors."""
 
-import dataclasses
-import gzip
-import hashlib
-from pathlib import Path
-
 import pytest
 import torch
 
-from dlbook import files
-from dlbook import ops
-from dlbook.data import DataError
-from dlbook.data import corrupt_mnist
-from dlbook.data import datasets
-from dlbook.data import image_folder
-from dlbook.data import provision
-from dlbook.data import raw
-from dlbook.data import standins
+from dlbook.data import DataError, datasets
 
 
 def test_loaders_return_torchvision_datasets_with_real_sizes():

@@ -1,22 +1,10 @@
 """Tests for dlbook.data.image_folder: real PNGs in ImageFolder layout."""
 
-import dataclasses
-import gzip
-import hashlib
-from pathlib import Path
-
 import pytest
 import torch
 
 from dlbook import files
-from dlbook import ops
-from dlbook.data import DataError
-from dlbook.data import corrupt_mnist
-from dlbook.data import datasets
 from dlbook.data import image_folder
-from dlbook.data import provision
-from dlbook.data import raw
-from dlbook.data import standins
 
 
 def test_image_folder_has_three_classes_of_real_pngs():

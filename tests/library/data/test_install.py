@@ -3,7 +3,6 @@ it, files dlbook did not write left alone, and one provisioning run at a time.""
 
 import errno
 import fcntl
-import hashlib
 import os
 import subprocess
 import sys
@@ -14,32 +13,13 @@ import pytest
 from dlbook import files
 from dlbook.data import DataError, install, raw
 
-FAKE_FILES = {name: f"bytes of {name}\n".encode() * 40 for name in raw.IDX_FILES}
-
-
-@pytest.fixture
-def fake_dataset(tmp_path):
-    """A dataset of four small files with known checksums, found in a source folder."""
-    source = tmp_path / "source"
-    source.mkdir()
-    for name, payload in FAKE_FILES.items():
-        (source / name).write_bytes(payload)
-    return raw.RawDataset(
-        title="Fake",
-        folder="Fake",
-        sha256={n: hashlib.sha256(p).hexdigest() for n, p in FAKE_FILES.items()},
-        source_env="DLBOOK_FAKE_SOURCE",
-        install_hint="install the fake package",
-        candidates=(source,),
-    )
-
 
 def contents(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
 
 
 def test_a_disk_full_mid_build_leaves_the_previous_folder_untouched(
-    data_root, fake_dataset, monkeypatch
+    fake_files, data_root, fake_dataset, monkeypatch
 ):
     raw.provision_raw(fake_dataset, download=False)
     folder = fake_dataset.raw_dir()
@@ -60,14 +40,14 @@ def test_a_disk_full_mid_build_leaves_the_previous_folder_untouched(
     assert contents(folder) == before  # not one file of the old folder replaced
     assert sorted(p.name for p in folder.parent.iterdir()) == ["raw"]  # no half-built sibling
     assert "replaced damaged" in raw.provision_raw(fake_dataset, download=False)
-    assert contents(folder) == FAKE_FILES
+    assert contents(folder) == fake_files
 
 
 KILL_MID_BUILD = """
 import hashlib, os, signal, sys
 from pathlib import Path
 from dlbook.data import raw
-files = {name: f"bytes of {name}\\n".encode() * 40 for name in raw.IDX_FILES}
+files = {name: f"fake contents of {name}\\n".encode() * 50 for name in raw.IDX_FILES}
 ds = raw.RawDataset("Fake", "Fake", {n: hashlib.sha256(p).hexdigest() for n, p in files.items()},
                     "DLBOOK_FAKE_SOURCE", "install the fake package", (Path(sys.argv[1]),))
 real_write = Path.write_bytes
@@ -80,7 +60,9 @@ raw.provision_raw(ds, download=False)
 """
 
 
-def test_a_killed_build_leaves_no_folder_and_the_next_run_finishes(data_root, fake_dataset):
+def test_a_killed_build_leaves_no_folder_and_the_next_run_finishes(
+    fake_files, data_root, fake_dataset
+):
     source = fake_dataset.candidates[0]
     run = subprocess.run([sys.executable, "-c", KILL_MID_BUILD, str(source)], timeout=120)
     assert run.returncode == -9
@@ -88,7 +70,7 @@ def test_a_killed_build_leaves_no_folder_and_the_next_run_finishes(data_root, fa
     assert not folder.exists()  # three files written, none of them in place
     assert [p.name.startswith(".raw.partial-") for p in folder.parent.iterdir()] == [True]
     assert raw.provision_raw(fake_dataset, download=False).startswith("Fake: wrote 4 file(s)")
-    assert contents(folder) == FAKE_FILES
+    assert contents(folder) == fake_files
     assert sorted(p.name for p in folder.parent.iterdir()) == ["raw"]  # the leftover is gone
 
 

@@ -1,22 +1,11 @@
 """Tests for python -m dlbook.data (dlbook.data.provision)."""
 
 import dataclasses
-import gzip
-import hashlib
-from pathlib import Path
 
 import pytest
-import torch
 
 from dlbook import files
-from dlbook import ops
-from dlbook.data import DataError
-from dlbook.data import corrupt_mnist
-from dlbook.data import datasets
-from dlbook.data import image_folder
-from dlbook.data import provision
-from dlbook.data import raw
-from dlbook.data import standins
+from dlbook.data import provision, raw
 
 
 def test_cli_exits_nonzero_with_one_line_when_data_missing(data_root, monkeypatch, capsys):
@@ -42,7 +31,11 @@ def test_each_dataset_is_reported_as_soon_as_it_is_done(monkeypatch):
 @pytest.mark.parametrize(
     ("fault", "status", "message"),
     [
-        (KeyboardInterrupt(), 130, "error: interrupted; each dataset folder is complete (verified) or not there yet"),
+        (
+            KeyboardInterrupt(),
+            130,
+            "error: interrupted; each dataset folder is complete (verified) or not there yet",
+        ),
         (
             PermissionError(13, "Permission denied", "/nowhere/MNIST"),
             1,
@@ -50,7 +43,9 @@ def test_each_dataset_is_reported_as_soon_as_it_is_done(monkeypatch):
         ),
     ],
 )
-def test_interruption_and_unwritable_data_folder_are_one_line(monkeypatch, capsys, fault, status, message):
+def test_interruption_and_unwritable_data_folder_are_one_line(
+    monkeypatch, capsys, fault, status, message
+):
     def fail(*args, **kwargs):
         raise fault
 

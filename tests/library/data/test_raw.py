@@ -2,47 +2,19 @@
 
 import dataclasses
 import gzip
-import hashlib
-from pathlib import Path
 
 import pytest
-import torch
 
 from dlbook import files
-from dlbook import ops
-from dlbook.data import DataError
-from dlbook.data import corrupt_mnist
-from dlbook.data import datasets
-from dlbook.data import image_folder
-from dlbook.data import provision
-from dlbook.data import raw
-from dlbook.data import standins
+from dlbook.data import DataError, raw
 
 
-FAKE_FILES = {name: f"fake contents of {name}\n".encode() * 50 for name in raw.IDX_FILES}
-
-
-@pytest.fixture
-def fake_dataset(tmp_path):
-    """A dataset of four small files with known checksums, found in a source folder."""
-    source = tmp_path / "source"
-    source.mkdir()
-    for name, payload in FAKE_FILES.items():
-        (source / name).write_bytes(payload)
-    return raw.RawDataset(
-        title="Fake",
-        folder="Fake",
-        sha256={n: hashlib.sha256(p).hexdigest() for n, p in FAKE_FILES.items()},
-        source_env="DLBOOK_FAKE_SOURCE",
-        install_hint="install the fake package",
-        candidates=(source,),
-    )
-
-
-def test_provision_writes_verified_files_then_changes_nothing(data_root, fake_dataset, snapshot):
+def test_provision_writes_verified_files_then_changes_nothing(
+    fake_files, data_root, fake_dataset, snapshot
+):
     first = raw.provision_raw(fake_dataset, download=False)
     assert first.startswith("Fake: wrote 4 file(s)")
-    for name, payload in FAKE_FILES.items():
+    for name, payload in fake_files.items():
         assert (fake_dataset.raw_dir() / name).read_bytes() == payload
     before = snapshot(data_root)
     second = raw.provision_raw(fake_dataset, download=False)
@@ -50,27 +22,27 @@ def test_provision_writes_verified_files_then_changes_nothing(data_root, fake_da
     assert snapshot(data_root) == before
 
 
-def test_provision_reads_gzipped_sources(data_root, fake_dataset, tmp_path):
+def test_provision_reads_gzipped_sources(fake_files, data_root, fake_dataset, tmp_path):
     gz_source = tmp_path / "gz"
     gz_source.mkdir()
-    for name, payload in FAKE_FILES.items():
+    for name, payload in fake_files.items():
         (gz_source / f"{name}.gz").write_bytes(gzip.compress(payload))
     ds = dataclasses.replace(fake_dataset, candidates=(gz_source,))
     raw.provision_raw(ds, download=False)
-    assert (ds.raw_dir() / raw.IDX_FILES[0]).read_bytes() == FAKE_FILES[raw.IDX_FILES[0]]
+    assert (ds.raw_dir() / raw.IDX_FILES[0]).read_bytes() == fake_files[raw.IDX_FILES[0]]
 
 
-def test_truncated_source_is_rejected_and_nothing_written(data_root, fake_dataset):
+def test_truncated_source_is_rejected_and_nothing_written(fake_files, data_root, fake_dataset):
     source = fake_dataset.candidates[0]
     name = raw.IDX_FILES[2]
-    (source / name).write_bytes(FAKE_FILES[name][:-10])
+    (source / name).write_bytes(fake_files[name][:-10])
     with pytest.raises(DataError, match="fails its checksum"):
         raw.provision_raw(fake_dataset, download=False)
     assert not (fake_dataset.raw_dir() / name).exists()
 
 
 def test_damaged_local_file_is_refused_by_loader_and_repaired_by_provisioning(
-    data_root, fake_dataset
+    fake_files, data_root, fake_dataset
 ):
     raw.provision_raw(fake_dataset, download=False)
     target = fake_dataset.raw_dir() / raw.IDX_FILES[0]
@@ -79,7 +51,7 @@ def test_damaged_local_file_is_refused_by_loader_and_repaired_by_provisioning(
         raw.ensure_raw(fake_dataset)
     message = raw.provision_raw(fake_dataset, download=False)
     assert "replaced damaged" in message
-    assert target.read_bytes() == FAKE_FILES[raw.IDX_FILES[0]]
+    assert target.read_bytes() == fake_files[raw.IDX_FILES[0]]
 
 
 def test_missing_source_offline_names_the_fix(data_root, fake_dataset, monkeypatch):

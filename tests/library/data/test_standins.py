@@ -1,21 +1,5 @@
 """Tests for dlbook.data.standins: the labelled stand-in tables."""
 
-import dataclasses
-import gzip
-import hashlib
-from pathlib import Path
-
-import pytest
-import torch
-
-from dlbook import files
-from dlbook import ops
-from dlbook.data import DataError
-from dlbook.data import corrupt_mnist
-from dlbook.data import datasets
-from dlbook.data import image_folder
-from dlbook.data import provision
-from dlbook.data import raw
 from dlbook.data import standins
 
 
