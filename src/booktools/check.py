@@ -1,9 +1,9 @@
 """Structural checks of the book (``python -m booktools.check``).
 
-``check_book(root)`` returns a list of problems (empty when the book is sound): chapters listed in
-``_quarto.yml`` equal the chapter files, every notebook starts with ``# Title {#sec-…}``, was
-executed top to bottom with no errors, its ``#|`` options parse as YAML, labels are unique and every
-``@sec-…``/``@fig-…``/``@tbl-…`` reference resolves.
+``check_book(root)`` returns a list of problems (empty when the book is sound): chapters
+listed in ``_quarto.yml`` equal the chapter files, every notebook starts with ``# Title
+{#sec-…}``, was executed top to bottom with no errors, its ``#|`` options parse as YAML,
+labels are unique and every ``@sec-…``/``@fig-…``/``@tbl-…`` reference resolves.
 """
 
 from __future__ import annotations
@@ -56,13 +56,16 @@ def _notebook_problems(name: str, nb: dict) -> tuple[list[str], list[str]]:
     if (
         not cells
         or cells[0]["cell_type"] != "markdown"
-        or not TITLE_CELL.match(source_of(cells[0]).splitlines()[0] if source_of(cells[0]) else "")
+        or not TITLE_CELL.match(
+            source_of(cells[0]).splitlines()[0] if source_of(cells[0]) else ""
+        )
     ):
         problems.append(f"{name}: first cell must be markdown '# Title {{#sec-slug}}'")
     notebook = name.rsplit("/", 1)[-1]
     if len(cells) < 3 or source_of(cells[1]) != chapter_header(notebook):
         problems.append(
-            f"{name}: cell 1 must be the download links, booktools.conventions.chapter_header()"
+            f"{name}: cell 1 must be the download links, "
+            "booktools.conventions.chapter_header()"
         )
     elif (
         cells[2]["cell_type"] != "code"
@@ -70,7 +73,8 @@ def _notebook_problems(name: str, nb: dict) -> tuple[list[str], list[str]]:
         or "nbval-ignore-output" not in cell_tags(cells[2])
     ):
         problems.append(
-            f"{name}: cell 2 must be the provenance cell (booktools.conventions.PROVENANCE_CELL, "
+            f"{name}: cell 2 must be the provenance cell "
+            "(booktools.conventions.PROVENANCE_CELL, "
             "tagged nbval-ignore-output)"
         )
     counts = []
@@ -100,7 +104,9 @@ def _notebook_problems(name: str, nb: dict) -> tuple[list[str], list[str]]:
             if output.get("name") == "stderr" and "Warning" in text:
                 problems.append(f"{where} prints a warning")
     if counts != list(range(1, len(counts) + 1)):
-        problems.append(f"{name}: not executed top to bottom in one kernel (counts {counts[:10]}…)")
+        problems.append(
+            f"{name}: not executed top to bottom in one kernel (counts {counts[:10]}…)"
+        )
     return problems, labels
 
 
@@ -133,7 +139,9 @@ def check_book(root: Path = PROJECT_ROOT) -> list[str]:
             nb_problems, cell_labels = _notebook_problems(name, read_notebook(path))
             problems += nb_problems
         else:
-            cell_labels = re.findall(r"^#\|\s*label:\s*(\S+)", path.read_text(), re.MULTILINE)
+            cell_labels = re.findall(
+                r"^#\|\s*label:\s*(\S+)", path.read_text(), re.MULTILINE
+            )
         prose = prose_of(path)
         headings = markdown_headings(prose)
         defined = [h.label for h in headings if h.label] + cell_labels
@@ -141,7 +149,9 @@ def check_book(root: Path = PROJECT_ROOT) -> list[str]:
         defined += re.findall(r"\{#((?:fig|tbl)-[A-Za-z0-9_-]+)", prose)
         for label in defined:
             if label in labels:
-                problems.append(f"label {label} is defined in {labels[label]} and again in {name}")
+                problems.append(
+                    f"label {label} is defined in {labels[label]} and again in {name}"
+                )
             labels[label] = name
         references += [(name, ref) for ref in REFERENCE.findall(_strip_code(prose))]
     for name, ref in references:
@@ -149,14 +159,16 @@ def check_book(root: Path = PROJECT_ROOT) -> list[str]:
             problems.append(f"{name} refers to @{ref}, which no chapter defines")
         elif ref in unnumbered:
             problems.append(
-                f"{name} refers to @{ref}, an unnumbered section (Quarto cannot number the "
+                f"{name} refers to @{ref}, an unnumbered section (Quarto cannot number "
+                "the "
                 "reference); use a plain link instead"
             )
     return problems
 
 
 def sources_for_spelling(root: Path = PROJECT_ROOT) -> str:
-    """Return the markdown and code of every chapter notebook (no outputs), for a spell checker."""
+    """Return the markdown and code of every chapter notebook (no outputs), for a spell
+    checker."""
     parts = []
     for path in notebook_paths(root):
         for cell in read_notebook(path)["cells"]:
@@ -165,12 +177,17 @@ def sources_for_spelling(root: Path = PROJECT_ROOT) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Print the book's structural problems (exit 1 if any) or, with --sources, its cell sources."""
+    """Print the book's structural problems (exit 1 if any) or, with --sources, its cell
+    sources."""
     import argparse
 
-    parser = argparse.ArgumentParser(prog="python -m booktools.check", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m booktools.check", description=__doc__
+    )
     parser.add_argument(
-        "--sources", action="store_true", help="print every notebook cell's source (for codespell)"
+        "--sources",
+        action="store_true",
+        help="print every notebook cell's source (for codespell)",
     )
     args = parser.parse_args(argv)
 

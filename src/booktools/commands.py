@@ -1,5 +1,5 @@
-"""How the book's commands run: the render steps' command line, and failure as one line on stderr
-and a non-zero exit, never a traceback."""
+"""How the book's commands run: the render steps' command line, and failure as one line
+on stderr and a non-zero exit, never a traceback."""
 
 from __future__ import annotations
 
@@ -14,8 +14,11 @@ class ToolError(RuntimeError):
     """A command cannot do its job; the message says what is wrong and what to do."""
 
 
-def run_command(body: Callable[[], int], interrupted: str = "nothing was changed") -> int:
-    """Return ``body()``; report a :class:`ToolError`, an OS error or Ctrl-C in one line instead."""
+def run_command(
+    body: Callable[[], int], interrupted: str = "nothing was changed"
+) -> int:
+    """Return ``body()``; report a :class:`ToolError`, an OS error or Ctrl-C in one line
+    instead."""
     try:
         return body()
     except ToolError as exc:
@@ -30,11 +33,14 @@ def run_command(body: Callable[[], int], interrupted: str = "nothing was changed
         return 130
 
 
-def output_folder(argv: Sequence[str] | None, prog: str, description: str) -> Path | None:
-    """Parse a render step's command line: the book's output folder, or None (reported) if absent.
+def output_folder(
+    argv: Sequence[str] | None, prog: str, description: str
+) -> Path | None:
+    """Parse a render step's command line: the book's output folder, or None (reported)
+    if absent.
 
-    The folder defaults to the one Quarto names in $QUARTO_PROJECT_OUTPUT_DIR (created when
-    missing: a full render has just emptied it), else _book.
+    The folder defaults to the one Quarto names in $QUARTO_PROJECT_OUTPUT_DIR (created
+    when missing: a full render has just emptied it), else _book.
     """
     quarto_output = os.environ.get("QUARTO_PROJECT_OUTPUT_DIR")
     parser = argparse.ArgumentParser(prog=prog, description=description)
@@ -50,7 +56,10 @@ def output_folder(argv: Sequence[str] | None, prog: str, description: str) -> Pa
         if quarto_output:
             output_dir.mkdir(parents=True, exist_ok=True)
     if not output_dir.is_dir():
-        print(f"error: {output_dir} is not a rendered book folder; render first", file=sys.stderr)
+        print(
+            f"error: {output_dir} is not a rendered book folder; render first",
+            file=sys.stderr,
+        )
         return None
     return output_dir
 
@@ -62,7 +71,8 @@ def run_render_step(
     work: Callable[[Path], str],
     interrupted: str,
 ) -> int:
-    """Run a render step on the book's output folder: ``work(folder)`` returns its one-line report."""
+    """Run a render step on the book's output folder: ``work(folder)`` returns its
+    one-line report."""
     output_dir = output_folder(argv, prog, description)
     if output_dir is None:
         return 1

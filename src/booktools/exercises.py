@@ -1,19 +1,24 @@
-"""The exercises of a chapter notebook: each check cell with its answers, setup and section.
+"""The exercises of a chapter notebook: each check cell with its answers, setup and
+section.
 
-An exercise is one cell tagged ``check`` together with the ``answer`` cells since the previous
-check of its section, the ``setup`` cells before it (its section's, or those of the nearest
-earlier section that has any) and the answers of the section's earlier steps. A section is the
-part of the notebook under a ``##``-``####`` heading with a ``{#sec-…}`` label. The practice
-edition, its grader and the tests of the checks all read a chapter through :func:`exercises`.
+An exercise is one cell tagged ``check`` together with the ``answer`` cells since the
+previous check of its section, the ``setup`` cells before it (its section's, or those of
+the nearest earlier section that has any) and the answers of the section's earlier
+steps. A section is the part of the notebook under a ``##``-``####`` heading with a
+``{#sec-…}`` label. The practice edition, its grader and the tests of the checks all
+read a chapter through :func:`exercises`.
 """
 
 from __future__ import annotations
 
 import ast
+import io
 import re
+import tokenize
 from dataclasses import dataclass, field
 
 import nbformat
+from IPython.core.inputtransformer2 import TransformerManager
 
 from booktools.sources import cell_tags, source_of
 
@@ -35,21 +40,30 @@ class Exercise:
 
     @property
     def name(self) -> str:
-        """``sec-label``, or ``sec-label/2`` for the second check of a section with several."""
+        """``sec-label``, or ``sec-label/2`` for the second check of a section with
+        several."""
         return self.label if self.steps == 1 else f"{self.label}/{self.step}"
 
     @property
     def heading(self) -> str:
         """The section title, with the step when the section has several checks."""
-        return self.title if self.steps == 1 else f"{self.title} ({self.step} of {self.steps})"
+        return (
+            self.title
+            if self.steps == 1
+            else f"{self.title} ({self.step} of {self.steps})"
+        )
 
 
 def sections(nb: nbformat.NotebookNode) -> list[tuple[str, str, int]]:
-    """Return (label, title, index of the heading cell) of every labelled section, in order."""
+    """Return (label, title, index of the heading cell) of every labelled section, in
+    order."""
     found = []
     for index, cell in enumerate(nb.cells):
         if cell.cell_type == "markdown":
-            found += [(label, title, index) for _, title, label in SECTION.findall(source_of(cell))]
+            found += [
+                (label, title, index)
+                for _, title, label in SECTION.findall(source_of(cell))
+            ]
     return found
 
 
@@ -68,8 +82,15 @@ def exercises(nb: nbformat.NotebookNode) -> list[Exercise]:
             elif "answer" in tags:
                 pending.append(index)
             elif "check" in tags:
-                exercise = Exercise(label, title, len(own) + 1, index, pending,
-                                    list(setup or last_setup), list(done))  # fmt: skip
+                exercise = Exercise(
+                    label,
+                    title,
+                    len(own) + 1,
+                    index,
+                    pending,
+                    list(setup or last_setup),
+                    list(done),
+                )
                 own.append(exercise)
                 done += pending
                 pending = []
@@ -93,7 +114,8 @@ def required_names(check_source: str) -> list[str]:
 
 
 def bound_names(source: str) -> set[str]:
-    """Return the names a cell binds at its top level (assignments, imports, defs, loops)."""
+    """Return the names a cell binds at its top level (assignments, imports, defs,
+    loops)."""
     names = set()
     try:
         tree = ast.parse(_python(source))
@@ -110,15 +132,18 @@ def bound_names(source: str) -> set[str]:
 
 
 def _python(source: str) -> str:
-    """Return a cell's source without IPython magics (``%…``, ``!…``), which ``ast`` rejects."""
-    return "\n".join(
-        "" if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines()
-    )
+    """Return a cell's source as plain Python: IPython's own transformer turns magics
+    (``%…``, ``!…``), which ``ast`` rejects, into calls; a continuation line that starts
+    with ``!=`` or ``%`` stays an operator."""
+    return TransformerManager().transform_cell(source)
 
 
 def has_code(source: str) -> bool:
     """Return True when a cell holds a line that is neither blank nor a comment."""
-    return any(line.strip() and not line.lstrip().startswith("#") for line in source.splitlines())
+    return any(
+        line.strip() and not line.lstrip().startswith("#")
+        for line in source.splitlines()
+    )
 
 
 NUMBER = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?(?![\w])")
@@ -126,7 +151,8 @@ MIN_LINE = 10  # shorter answer lines (``x = 1``, ``loss``) say too little to co
 
 
 def _significant(number: str) -> bool:
-    """Return True for a number with two or more significant digits (``81``, ``0.69``, not ``4.0``)."""
+    """Return True for a number with two or more significant digits (``81``, ``0.69``,
+    not ``4.0``)."""
     digits = number.lstrip("-")
     if "." in digits:
         digits = digits.rstrip("0").rstrip(".")
@@ -138,14 +164,44 @@ def _numbers(text: str) -> set[float]:
     return {float(n) for n in NUMBER.findall(text) if _significant(n)}
 
 
+def _squeezed(code: str) -> str:
+    """Return code without whitespace and without a comma before a closing bracket, so
+    that a statement reads the same however a formatter split it over lines."""
+    return re.sub(r",([)\]}])", r"\1", re.sub(r"\s+", "", code))
+
+
+def _logical_lines(source: str) -> list[str]:
+    """Return the statements of a cell's source, each joined onto one line (comments
+    dropped); physical lines when the source does not tokenize."""
+    lines = _python(source).splitlines()
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO("\n".join(lines)).readline))
+    except (tokenize.TokenError, SyntaxError):
+        return [line.split("  #")[0].strip() for line in lines]
+    statements, first = [], None
+    skipped = (tokenize.COMMENT, tokenize.NL, tokenize.INDENT, tokenize.DEDENT)
+    for token in tokens:
+        if token.type in (tokenize.NEWLINE, tokenize.ENDMARKER):
+            if first is not None:
+                rows = lines[first - 1 : token.start[0]]
+                joined = " ".join(r.split("  #")[0].strip() for r in rows)
+                joined = re.sub(r"([(\[{]) ", r"\1", joined)
+                statements.append(re.sub(r",? ([)\]}])", r"\1", joined))
+            first = None
+        elif token.type not in skipped and first is None:
+            first = token.start[0]
+    return statements
+
+
 def _code_lines(source: str) -> list[str]:
-    """Return an answer's telling code lines: stripped, no comments, options or bare imports."""
-    lines = []
-    for line in source.splitlines():
-        line = line.split("  #")[0].strip().rstrip(",").strip()
-        if len(line) >= MIN_LINE and not line.startswith(("#", "import ", "from ")):
-            lines.append(line)
-    return lines
+    """Return an answer's telling statements: one line each, no comments, options or
+    bare imports."""
+    return [
+        line.rstrip(",").strip()
+        for line in _logical_lines(source)
+        if len(_squeezed(line)) >= MIN_LINE
+        and not line.startswith(("#", "import ", "from "))
+    ]
 
 
 def _output_text(cell: nbformat.NotebookNode) -> str:
@@ -160,12 +216,14 @@ def _output_text(cell: nbformat.NotebookNode) -> str:
 
 
 def revealing_fragments(solved: nbformat.NotebookNode) -> dict[str, list[str]]:
-    """Return, per exercise of a solved chapter, what a practice page must not show of it.
+    """Return, per exercise of a solved chapter, what a practice page must not show of
+    it.
 
-    That is every telling code line of its answers, and every significant number its answers
-    print or its solution cells quote: the cells between its first answer and its check, and
-    those tagged ``solution``. Fragments that the rest of the chapter also shows (the task, the
-    setup, other prose) are left out, since the practice page keeps those.
+    That is every telling code line of its answers, and every significant number its
+    answers print or its solution cells quote: the cells between its first answer and
+    its check, and those tagged ``solution``. Fragments that the rest of the chapter
+    also shows (the task, the setup, other prose) are left out, since the practice page
+    keeps those.
     """
     found = exercises(solved)
     solution = set()
@@ -179,18 +237,29 @@ def revealing_fragments(solved: nbformat.NotebookNode) -> dict[str, list[str]]:
         if i not in solution and not {"answer", "check"} & set(cell_tags(c))
     )
     kept_numbers = _numbers(kept)
+    kept_code = _squeezed(kept)
     fragments = {}
     for number, exercise in enumerate(found):
         answers = [solved.cells[i] for i in exercise.answers]
         start = exercise.answers[0] if exercise.answers else exercise.check
         end = found[number + 1].check if number + 1 < len(found) else len(solved.cells)
-        explained = [solved.cells[i] for i in range(start, exercise.check) if i in solution]
+        explained = [
+            solved.cells[i] for i in range(start, exercise.check) if i in solution
+        ]
         explained += [
-            solved.cells[i] for i in range(exercise.check + 1, end)
+            solved.cells[i]
+            for i in range(exercise.check + 1, end)
             if "solution" in cell_tags(solved.cells[i])
-        ]  # fmt: skip
-        lines = {line for c in answers for line in _code_lines(source_of(c)) if line not in kept}
-        quoted = "\n".join([_output_text(c) for c in answers] + [source_of(c) for c in explained])
+        ]
+        lines = {
+            line
+            for c in answers
+            for line in _code_lines(source_of(c))
+            if _squeezed(line) not in kept_code
+        }
+        quoted = "\n".join(
+            [_output_text(c) for c in answers] + [source_of(c) for c in explained]
+        )
         numbers = {n for n in NUMBER.findall(quoted) if _significant(n)}
         fragments[exercise.name] = sorted(lines) + sorted(
             n for n in numbers if float(n) not in kept_numbers
@@ -199,13 +268,15 @@ def revealing_fragments(solved: nbformat.NotebookNode) -> dict[str, list[str]]:
 
 
 def revealed(text: str, fragments: list[str]) -> list[str]:
-    """Return the fragments that ``text`` shows (code as written, numbers by value)."""
+    """Return the fragments that ``text`` shows (code as written, however its lines
+    are split; numbers by value)."""
     numbers = _numbers(text)
+    code = _squeezed(text)
     shown = []
     for fragment in fragments:
         if NUMBER.fullmatch(fragment):
             if float(fragment) in numbers:
                 shown.append(fragment)
-        elif fragment in text:
+        elif _squeezed(fragment) in code:
             shown.append(fragment)
     return shown

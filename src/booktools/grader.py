@@ -1,10 +1,11 @@
 """Grades a learner's practice notebooks: ``python -m booktools.practice check DIR``.
 
-Every practice notebook in DIR is executed top to bottom in a fresh kernel (the files are read,
-never changed). Each exercise is then *passed* (its answer has code and its check ran without
-error), *failed* (with the check's message, or the error the answer itself raised) or *not
-attempted* (its answer cells hold no code). One progress line is printed per chapter as it
-finishes, then a scoreboard. The exit status is 0 only when every attempted exercise passes.
+Every practice notebook in DIR is executed top to bottom in a fresh kernel (the files
+are read, never changed). Each exercise is then *passed* (its answer has code and its
+check ran without error), *failed* (with the check's message, or the error the answer
+itself raised) or *not attempted* (its answer cells hold no code). One progress line is
+printed per chapter as it finishes, then a scoreboard. The exit status is 0 only when
+every attempted exercise passes.
 """
 
 from __future__ import annotations
@@ -24,7 +25,9 @@ from booktools.practice import is_practice_notebook
 from booktools.sources import source_of
 
 PASSED, FAILED, NOT_ATTEMPTED = "passed", "failed", "not attempted"
-CELL_TIMEOUT = 600  # seconds; the longest answer of the book trains for well under a minute
+CELL_TIMEOUT = (
+    600  # seconds; the longest answer of the book trains for well under a minute
+)
 
 
 @dataclass(frozen=True)
@@ -46,7 +49,8 @@ def _error(cell: nbformat.NotebookNode) -> tuple[str, str] | None:
 
 
 def _message(error: tuple[str, str]) -> str:
-    """Return the learner-facing text of an error: a check's own message, else name: message."""
+    """Return the learner-facing text of an error: a check's own message, else name:
+    message."""
     name, value = error
     return value if name == "CheckFailed" else f"{name}: {value}".rstrip(": ")
 
@@ -66,7 +70,10 @@ def grade_executed(nb: nbformat.NotebookNode, chapter: str) -> list[Result]:
         elif (error := _error(check)) is not None:
             status, message = FAILED, _message(error)
         elif check.get("execution_count") is None:
-            status, message = FAILED, "the check did not run (the notebook stopped before it)"
+            status, message = (
+                FAILED,
+                "the check did not run (the notebook stopped before it)",
+            )
         else:
             status, message = PASSED, ""
         results.append(Result(chapter, exercise.heading, status, message))
@@ -74,21 +81,33 @@ def grade_executed(nb: nbformat.NotebookNode, chapter: str) -> list[Result]:
 
 
 def grade_notebook(path: Path) -> list[Result]:
-    """Execute a copy of one practice notebook in a fresh kernel and grade its exercises."""
+    """Execute a copy of one practice notebook in a fresh kernel and grade its
+    exercises."""
     nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(nb, kernel_name="python3", allow_errors=True,
-                            timeout=CELL_TIMEOUT, resources={"metadata": {"path": str(path.parent)}})  # fmt: skip
+    client = NotebookClient(
+        nb,
+        kernel_name="python3",
+        allow_errors=True,
+        timeout=CELL_TIMEOUT,
+        resources={"metadata": {"path": str(path.parent)}},
+    )
     try:
         client.execute()
     except (CellTimeoutError, DeadKernelError) as error:
-        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        reason = (
+            str(error).strip().splitlines()[0]
+            if str(error).strip()
+            else type(error).__name__
+        )
         print(f"{path.name}: the notebook stopped: {reason}", file=sys.stderr)
     return grade_executed(nb, path.name)
 
 
 def summary(results: Sequence[Result]) -> str:
     """Return 'N passed, N failed, N not attempted'."""
-    counts = {s: sum(r.status == s for r in results) for s in (PASSED, FAILED, NOT_ATTEMPTED)}
+    counts = {
+        s: sum(r.status == s for r in results) for s in (PASSED, FAILED, NOT_ATTEMPTED)
+    }
     return ", ".join(f"{n} {status}" for status, n in counts.items())
 
 
@@ -107,9 +126,12 @@ def scoreboard(results: Sequence[Result]) -> str:
 
 
 def practice_notebooks(folder: Path) -> list[Path]:
-    """Return the practice notebooks in ``folder``, by name; a :class:`ToolError` if none."""
+    """Return the practice notebooks in ``folder``, by name; a :class:`ToolError` if
+    none."""
     if not folder.is_dir():
-        raise ToolError(f"{folder} is not a folder; pass the folder of your practice notebooks")
+        raise ToolError(
+            f"{folder} is not a folder; pass the folder of your practice notebooks"
+        )
     found = [p for p in sorted(folder.glob("*.ipynb")) if is_practice_notebook(p)]
     if not found:
         raise ToolError(
@@ -120,7 +142,8 @@ def practice_notebooks(folder: Path) -> list[Path]:
 
 
 def grade(folder: Path) -> int:
-    """Grade every practice notebook in ``folder``; return 0 when every attempted one passes."""
+    """Grade every practice notebook in ``folder``; return 0 when every attempted one
+    passes."""
     results = []
     for path in practice_notebooks(folder):
         mine = grade_notebook(path)

@@ -1,4 +1,5 @@
-"""Show the package's own source code in a chapter, so the book never keeps a second copy."""
+"""Show the package's own source code in a chapter, so the book never keeps a second
+copy."""
 
 from __future__ import annotations
 
@@ -16,5 +17,6 @@ def source_text(obj: object) -> str:
 
 
 def show_source(obj: object) -> Markdown:
-    """Return the source of ``obj`` as a Markdown Python listing (highlighted by Quarto)."""
+    """Return the source of ``obj`` as a Markdown Python listing (highlighted by
+    Quarto)."""
     return Markdown(f"```python\n{source_text(obj).rstrip()}\n```")

@@ -1,18 +1,21 @@
-"""The practice edition: every chapter as an exercise notebook, answers removed, checks kept.
+"""The practice edition: every chapter as an exercise notebook, answers removed, checks
+kept.
 
 ``python -m booktools.practice OUT_DIR`` writes one notebook per chapter. Each keeps the
-context, the tasks and the provided setup; every cell tagged ``answer`` is emptied (a comment
-invites you to write your own, and its caption goes with it), cells tagged ``solution`` (they
-explain or use a solved answer) give way to a pointer to the solved chapter, and the hidden
-check cells become visible "Check your answer" cells that pass once your answer is right and
-otherwise say in one sentence what is wrong. All outputs are cleared.
+context, the tasks and the provided setup; every cell tagged ``answer`` is emptied (a
+comment invites you to write your own, and its caption goes with it), cells tagged
+``solution`` (they explain or use a solved answer) give way to a pointer to the solved
+chapter, and the hidden check cells become visible "Check your answer" cells that pass
+once your answer is right and otherwise say in one sentence what is wrong. All outputs
+are cleared.
 
 ``python -m booktools.practice check DIR`` grades the practice notebooks in DIR (see
 :mod:`booktools.grader`): it runs them and prints a scoreboard.
 
-It never overwrites a notebook silently: an existing notebook in OUT_DIR stops the run before
-anything is written, and ``--force`` replaces only earlier practice notebooks (those this command
-marked as such), never a solved chapter or another notebook. It never writes into ``chapters/``.
+It never overwrites a notebook silently: an existing notebook in OUT_DIR stops the run
+before anything is written, and ``--force`` replaces only earlier practice notebooks
+(those this command marked as such), never a solved chapter or another notebook. It
+never writes into ``chapters/``.
 """
 
 from __future__ import annotations
@@ -30,7 +33,9 @@ from booktools.exercises import bound_names, exercises, required_names, sections
 from booktools.sources import cell_tags, notebook_paths, source_of
 from dlbook.files import PROJECT_ROOT, write_atomically
 
-MARKER = "dlbook-practice-edition"  # notebook metadata key that marks a practice notebook
+MARKER = (
+    "dlbook-practice-edition"  # notebook metadata key that marks a practice notebook
+)
 
 
 class PracticeError(ToolError):
@@ -38,18 +43,23 @@ class PracticeError(ToolError):
 
 
 ANSWER_PLACEHOLDER = "# Your answer here. Run the check cell below to test it.\n"
-CHECK_HEADER = "# Check your answer: this cell says what is not right yet, or passes silently.\n"
-FRESH_HEADER = (
-    "# A fresh start for this exercise: names an earlier exercise left behind are cleared.\n"
+CHECK_HEADER = (
+    "# Check your answer: this cell says what is not right yet, or passes silently.\n"
 )
+FRESH_HEADER = "# A fresh start for this exercise: names an earlier exercise left behind are cleared.\n"
 BANNER = (
     "::: {{.callout-tip}}\n"
     "## Practice edition\n\n"
-    "This is the practice edition of the chapter: the answer cells are empty. Write your answer "
-    "where it says so, then run the check cell below it; a check that is not satisfied yet says "
-    "in one sentence what is wrong. The solved chapter, `{name}`, explains every answer.\n\n"
-    "To grade every exercise you have attempted, run `python -m booktools.practice check "
-    "FOLDER` on the folder that holds your practice notebooks: it runs them and prints a "
+    "This is the practice edition of the chapter: the answer cells are empty. Write "
+    "your answer "
+    "where it says so, then run the check cell below it; a check that is not satisfied "
+    "yet says "
+    "in one sentence what is wrong. The solved chapter, `{name}`, explains every "
+    "answer.\n\n"
+    "To grade every exercise you have attempted, run `python -m booktools.practice "
+    "check "
+    "FOLDER` on the folder that holds your practice notebooks: it runs them and prints "
+    "a "
     "scoreboard (passed, failed with the check's message, not attempted).\n"
     ":::"
 )
@@ -61,7 +71,8 @@ DROPPED_ANSWER_OPTIONS = ("#| fig-cap:", "#| fig-alt:")
 
 
 def _without_quarto_options(source: str) -> str:
-    """Drop leading ``#|`` option lines (``include: false`` would hide a check in the book)."""
+    """Drop leading ``#|`` option lines (``include: false`` would hide a check in the
+    book)."""
     lines = source.splitlines(keepends=True)
     while lines and lines[0].startswith("#|"):
         lines.pop(0)
@@ -69,17 +80,22 @@ def _without_quarto_options(source: str) -> str:
 
 
 def _asserts_a_claim(cell: nbformat.NotebookNode) -> bool:
-    """Return True for a hidden code cell (``#| include: false``) that asserts something.
+    """Return True for a hidden code cell (``#| include: false``) that asserts
+    something.
 
-    Untagged, such a cell proves a claim of the solved prose; the practice edition drops it.
+    Untagged, such a cell proves a claim of the solved prose; the practice edition drops
+    it.
     """
     source = source_of(cell)
-    hidden = any(line.replace(" ", "") == "#|include:false" for line in source.splitlines())
+    hidden = any(
+        line.replace(" ", "") == "#|include:false" for line in source.splitlines()
+    )
     return cell.cell_type == "code" and hidden and "assert" in source
 
 
 def _placeholder(cell: nbformat.NotebookNode) -> str:
-    """Return an emptied answer cell's source: its options (no caption or alt text), the prompt."""
+    """Return an emptied answer cell's source: its options (no caption or alt text), the
+    prompt."""
     options = [
         line
         for line in source_of(cell).splitlines(keepends=True)
@@ -91,20 +107,31 @@ def _placeholder(cell: nbformat.NotebookNode) -> str:
 def _names_to_clear(solved: nbformat.NotebookNode) -> dict[int, list[str]]:
     """Return, per first answer cell of an exercise, the names to clear before it.
 
-    Those are the names the exercise's check requires that its own answers bind, that no setup
-    cell of the exercise provides, and that an earlier cell (an earlier answer included) binds.
+    Those are the names the exercise's check requires that its own answers bind, that no
+    setup cell of the exercise provides, and that an earlier cell (an earlier answer
+    included) binds.
     """
     clear = {}
     for exercise in exercises(solved):
         if not exercise.answers:
             continue
         first = exercise.answers[0]
-        own = set().union(*(bound_names(source_of(solved.cells[i])) for i in exercise.answers))
+        own = set().union(
+            *(bound_names(source_of(solved.cells[i])) for i in exercise.answers)
+        )
         provided = set().union(
-            *(bound_names(source_of(solved.cells[i])) for i in exercise.setup if i < first)
+            *(
+                bound_names(source_of(solved.cells[i]))
+                for i in exercise.setup
+                if i < first
+            )
         )
         earlier = set().union(
-            *(bound_names(source_of(c)) for c in solved.cells[:first] if c.cell_type == "code")
+            *(
+                bound_names(source_of(c))
+                for c in solved.cells[:first]
+                if c.cell_type == "code"
+            )
         )
         names = [
             name
@@ -117,7 +144,8 @@ def _names_to_clear(solved: nbformat.NotebookNode) -> dict[int, list[str]]:
 
 
 def fresh_start_cell(names: Sequence[str]) -> nbformat.NotebookNode:
-    """Return the cell that clears ``names`` before an exercise's answer (tagged ``setup``)."""
+    """Return the cell that clears ``names`` before an exercise's answer (tagged
+    ``setup``)."""
     cell = nbformat.v4.new_code_cell(
         FRESH_HEADER + f"for _name in {list(names)!r}:\n    globals().pop(_name, None)"
     )
@@ -125,14 +153,16 @@ def fresh_start_cell(names: Sequence[str]) -> nbformat.NotebookNode:
     return cell
 
 
-def practice_notebook(solved: nbformat.NotebookNode, name: str) -> nbformat.NotebookNode:
+def practice_notebook(
+    solved: nbformat.NotebookNode, name: str
+) -> nbformat.NotebookNode:
     """Return the practice version of a solved chapter notebook.
 
-    Answer cells are emptied (captions and alt text go with them), checks become visible,
-    cells tagged ``solution`` (they explain or use a solved answer) become one pointer to the
-    solved chapter per run of such cells, hidden cells that assert the solved prose's claims are
-    dropped, and an exercise whose check requires a name an earlier cell left behind starts by
-    clearing it. All outputs are cleared.
+    Answer cells are emptied (captions and alt text go with them), checks become
+    visible, cells tagged ``solution`` (they explain or use a solved answer) become one
+    pointer to the solved chapter per run of such cells, hidden cells that assert the
+    solved prose's claims are dropped, and an exercise whose check requires a name an
+    earlier cell left behind starts by clearing it. All outputs are cleared.
     """
     titles = {index: title for _, title, index in sections(solved)}
     clear = _names_to_clear(solved)
@@ -143,7 +173,11 @@ def practice_notebook(solved: nbformat.NotebookNode, name: str) -> nbformat.Note
         tags = cell_tags(cell)
         if "solution" in tags:
             if not pointing:
-                cells.append(nbformat.v4.new_markdown_cell(POINTER.format(name=name, title=title)))
+                cells.append(
+                    nbformat.v4.new_markdown_cell(
+                        POINTER.format(name=name, title=title)
+                    )
+                )
             pointing = True
             continue
         if _asserts_a_claim(cell) and not {"setup", "check"} & set(tags):
@@ -168,7 +202,8 @@ def practice_notebook(solved: nbformat.NotebookNode, name: str) -> nbformat.Note
 
 
 def is_practice_notebook(path: Path) -> bool:
-    """Return True when ``path`` is a notebook this command wrote (it carries the marker)."""
+    """Return True when ``path`` is a notebook this command wrote (it carries the
+    marker)."""
     try:
         return MARKER in nbformat.read(path, as_version=4).metadata
     except Exception:  # noqa: BLE001 - unreadable means "not ours"
@@ -176,25 +211,32 @@ def is_practice_notebook(path: Path) -> bool:
 
 
 def check_targets(out_dir: Path, names: Sequence[str], force: bool) -> None:
-    """Raise :class:`PracticeError` unless every notebook can be written without losing work."""
+    """Raise :class:`PracticeError` unless every notebook can be written without losing
+    work."""
     chapters = (PROJECT_ROOT / "chapters").resolve()
     if out_dir.resolve() == chapters or chapters in out_dir.resolve().parents:
         raise PracticeError(
-            f"{out_dir} is the book's chapters folder (the solved notebooks); choose another folder"
+            f"{out_dir} is the book's chapters folder (the solved notebooks); choose "
+            "another folder"
         )
     if out_dir.exists() and not out_dir.is_dir():
-        raise PracticeError(f"{out_dir} exists and is not a folder; choose another folder")
+        raise PracticeError(
+            f"{out_dir} exists and is not a folder; choose another folder"
+        )
     existing = [n for n in names if (out_dir / n).exists()]
     foreign = [n for n in existing if not is_practice_notebook(out_dir / n)]
     if foreign:
         raise PracticeError(
-            f"{out_dir} already holds {len(foreign)} notebook(s) that are not practice editions "
+            f"{out_dir} already holds {len(foreign)} notebook(s) that are not practice "
+            "editions "
             f"(e.g. {foreign[0]}); nothing was written, choose another folder"
         )
     if existing and not force:
         raise PracticeError(
-            f"{out_dir} already holds {len(existing)} practice notebook(s) (e.g. {existing[0]}), "
-            "perhaps with your answers; nothing was written, choose another folder or pass "
+            f"{out_dir} already holds {len(existing)} practice notebook(s) (e.g. "
+            f"{existing[0]}), "
+            "perhaps with your answers; nothing was written, choose another folder or "
+            "pass "
             "--force to replace them"
         )
 
@@ -202,17 +244,21 @@ def check_targets(out_dir: Path, names: Sequence[str], force: bool) -> None:
 def write_practice_edition(
     out_dir: Path, chapters: Sequence[Path] | None = None, force: bool = False
 ) -> list[Path]:
-    """Write the practice notebook of every chapter (or of ``chapters``) into ``out_dir``.
+    """Write the practice notebook of every chapter (or of ``chapters``) into
+    ``out_dir``.
 
-    Refuses (before writing anything) when a target exists, unless ``force`` and every existing
-    target is an earlier practice notebook; each notebook is written atomically.
+    Refuses (before writing anything) when a target exists, unless ``force`` and every
+    existing target is an earlier practice notebook; each notebook is written
+    atomically.
     """
     paths = list(chapters or notebook_paths(PROJECT_ROOT))
     check_targets(out_dir, [p.name for p in paths], force)
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for path in paths:
-        text = nbformat.writes(practice_notebook(nbformat.read(path, as_version=4), path.name))
+        text = nbformat.writes(
+            practice_notebook(nbformat.read(path, as_version=4), path.name)
+        )
         target = out_dir / path.name
         write_atomically(target, lambda tmp, text=text: tmp.write_text(text + "\n"))
         written.append(target)
@@ -223,16 +269,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Write the practice edition into a folder, or grade one (``check FOLDER``)."""
     argv = list(sys.argv[1:] if argv is None else argv)
     if len(argv) == 2 and argv[0] == "check":
-        from booktools.grader import grade  # the grader reads practice notebooks: imports this
+        # the grader reads practice notebooks: imports this
+        from booktools.grader import (
+            grade,
+        )
 
         folder = Path(argv[1])
         return run_command(
             lambda: grade(folder), interrupted="grading stopped; nothing was changed"
         )
-    parser = argparse.ArgumentParser(prog="python -m booktools.practice", description=__doc__)
-    parser.add_argument("out_dir", type=Path, help="folder to write the practice notebooks into")
+    parser = argparse.ArgumentParser(
+        prog="python -m booktools.practice", description=__doc__
+    )
     parser.add_argument(
-        "--force", action="store_true", help="replace practice notebooks written earlier"
+        "out_dir", type=Path, help="folder to write the practice notebooks into"
+    )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="replace practice notebooks written earlier",
     )
     args = parser.parse_args(argv)
 

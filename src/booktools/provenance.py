@@ -1,4 +1,5 @@
-"""The provenance line printed under every chapter's title: what executed it, how it is seeded."""
+"""The provenance line printed under every chapter's title: what executed it, how it is
+seeded."""
 
 from __future__ import annotations
 
@@ -7,13 +8,19 @@ from importlib.metadata import version
 
 
 def provenance_line() -> str:
-    """Return which Python and libraries executed a chapter, and how its randomness is fixed."""
+    """Return which Python and libraries executed a chapter, and how its randomness is
+    fixed."""
     packages = ", ".join(
         f"{name} {version(dist).split('+')[0]}"
-        for name, dist in (("PyTorch", "torch"), ("torchvision", "torchvision"), ("NumPy", "numpy"))
+        for name, dist in (
+            ("PyTorch", "torch"),
+            ("torchvision", "torchvision"),
+            ("NumPy", "numpy"),
+        )
     )
     return (
-        f"Executed with Python {platform.python_version()}, {packages}, on the CPU. Every cell "
+        f"Executed with Python {platform.python_version()}, {packages}, on the CPU. "
+        "Every cell "
         "that draws random numbers fixes its seed, so a re-run prints the same results."
     )
 

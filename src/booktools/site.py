@@ -1,9 +1,11 @@
-"""Pre-render step of the site: publishes the solved notebooks and their practice editions.
+"""Pre-render step of the site: publishes the solved notebooks and their practice
+editions.
 
-Quarto books have no built-in notebook links, so ``python -m booktools.site`` (the project's
-pre-render step) copies every solved chapter notebook into ``_book/notebooks/`` and writes its
-practice edition into ``_book/practice/``; the second cell of each chapter links to both. It runs
-before the pages are rendered so that Quarto finds the link targets when it checks every link.
+Quarto books have no built-in notebook links, so ``python -m booktools.site`` (the
+project's pre-render step) copies every solved chapter notebook into
+``_book/notebooks/`` and writes its practice edition into ``_book/practice/``; the
+second cell of each chapter links to both. It runs before the pages are rendered so that
+Quarto finds the link targets when it checks every link.
 """
 
 from __future__ import annotations
@@ -26,7 +28,8 @@ def publish_notebooks(output_dir: Path) -> list[Path]:
     written = []
     for path in notebook_paths(PROJECT_ROOT):
         written.append(Path(shutil.copy2(path, solved_dir / path.name)))
-    written += write_practice_edition(output_dir / PRACTICE, force=True)  # our own output
+    # our own output
+    written += write_practice_edition(output_dir / PRACTICE, force=True)
     return written
 
 
@@ -37,9 +40,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return f"published {len(publish_notebooks(output_dir))} notebooks into {output_dir}"
 
     return run_render_step(
-        argv, "python -m booktools.site", __doc__, publish,
+        argv,
+        "python -m booktools.site",
+        __doc__,
+        publish,
         interrupted="run the pre-render step again to finish",
-    )  # fmt: skip
+    )
 
 
 if __name__ == "__main__":

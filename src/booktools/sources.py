@@ -1,4 +1,5 @@
-"""Reading the book's sources: ``_quarto.yml``, chapter notebooks, their cells and headings."""
+"""Reading the book's sources: ``_quarto.yml``, chapter notebooks, their cells and
+headings."""
 
 from __future__ import annotations
 
@@ -34,7 +35,8 @@ def load_config(root: Path = PROJECT_ROOT) -> dict:
 
 
 def listed_files(config: dict) -> list[str]:
-    """Return every file the book lists (chapters inside parts, and appendices), in order."""
+    """Return every file the book lists (chapters inside parts, and appendices), in
+    order."""
 
     def walk(entries) -> Iterator[str]:
         for entry in entries or []:
@@ -50,7 +52,8 @@ def listed_files(config: dict) -> list[str]:
 
 
 def chapter_files(root: Path = PROJECT_ROOT) -> list[str]:
-    """Return the book's source files on disk: ``index.qmd`` and everything in ``chapters/``."""
+    """Return the book's source files on disk: ``index.qmd`` and everything in
+    ``chapters/``."""
     chapters = sorted(
         p.relative_to(root).as_posix()
         for p in (root / "chapters").iterdir()
@@ -65,15 +68,19 @@ def notebook_paths(root: Path = PROJECT_ROOT) -> list[Path]:
 
 
 def read_notebook(path: Path) -> dict:
-    """Return a notebook's JSON as a dict (a :class:`ToolError` when it is not readable JSON)."""
+    """Return a notebook's JSON as a dict (a :class:`ToolError` when it is not readable
+    JSON)."""
     try:
         notebook = json.loads(Path(path).read_text())
     except ValueError as exc:
         raise ToolError(
-            f"{path} is not a readable notebook ({exc}); restore it (git checkout) and try again"
+            f"{path} is not a readable notebook ({exc}); restore it (git checkout) and "
+            "try again"
         ) from None
     if not isinstance(notebook, dict) or not isinstance(notebook.get("cells"), list):
-        raise ToolError(f"{path} is not a notebook (no list of cells); restore it and try again")
+        raise ToolError(
+            f"{path} is not a notebook (no list of cells); restore it and try again"
+        )
     return notebook
 
 
@@ -84,7 +91,8 @@ def source_of(cell: dict) -> str:
 
 
 def cell_options(cell: dict) -> dict:
-    """Return the Quarto ``#|`` options at the top of a code cell (ValueError if not YAML)."""
+    """Return the Quarto ``#|`` options at the top of a code cell (ValueError if not
+    YAML)."""
     lines = []
     for line in source_of(cell).splitlines():
         if not line.startswith("#|"):
@@ -119,12 +127,15 @@ def markdown_headings(text: str) -> list[Heading]:
             label = LABEL.search(attrs)
             level, title = len(match.group(1)), match.group(2)
             unnumbered = ".unnumbered" in attrs or attrs.strip() == "-"
-            found.append(Heading(level, title, label.group(1) if label else "", unnumbered))
+            found.append(
+                Heading(level, title, label.group(1) if label else "", unnumbered)
+            )
     return found
 
 
 def prose_of(path: Path) -> str:
-    """Return the markdown prose of a chapter (a notebook's markdown cells, or a .qmd file)."""
+    """Return the markdown prose of a chapter (a notebook's markdown cells, or a .qmd
+    file)."""
     if path.suffix == ".qmd":
         return path.read_text()
     cells = read_notebook(path)["cells"]

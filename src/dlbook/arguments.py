@@ -1,4 +1,5 @@
-"""Argument checking for the library's command lines: one-line usage errors, checked numbers."""
+"""Argument checking for the library's command lines: one-line usage errors, checked
+numbers."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from collections.abc import Callable
 
 
 class OneLineParser(argparse.ArgumentParser):
-    """An argument parser that reports a usage error in one line (and exits with status 2)."""
+    """An argument parser that reports a usage error in one line (and exits with status
+    2)."""
 
     def error(self, message: str) -> None:
         """Print ``prog: error: message`` and a pointer to --help, then exit 2."""

@@ -1,4 +1,5 @@
-"""The dataset switch: one name picks the data, the normalisation and the model's input size."""
+"""The dataset switch: one name picks the data, the normalisation and the model's input
+size."""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ from dlbook.training import History, fit, get_device, seed_everything
 
 @dataclass
 class DatasetRun:
-    """What :func:`train_on_dataset` returns: the dataset's spec, the trained model, its history."""
+    """What :func:`train_on_dataset` returns: the dataset's spec, the trained model, its
+    history."""
 
     spec: DatasetSpec
     model: nn.Module
@@ -33,11 +35,13 @@ def train_on_dataset(
     lr: float = 1e-3,
     log: Callable[[str], None] | None = None,
 ) -> DatasetRun:
-    """Train an MLP sized for ``dataset`` (``mnist``, ``fashionmnist`` or ``cifar``); test it.
+    """Train an MLP sized for ``dataset`` (``mnist``, ``fashionmnist`` or ``cifar``);
+    test it.
 
-    ``dataset_spec`` supplies the input shape, classes and normalisation, ``load_tensors`` the
-    normalised images (the first ``limit`` training images, the whole test split) and ``mlp_for``
-    a network with one input per pixel value. The test split is evaluated after every epoch.
+    ``dataset_spec`` supplies the input shape, classes and normalisation,
+    ``load_tensors`` the normalised images (the first ``limit`` training images, the
+    whole test split) and ``mlp_for`` a network with one input per pixel value. The test
+    split is evaluated after every epoch.
     """
     spec = dataset_spec(dataset)  # an unknown name fails here, before any data is read
     if epochs < 1:
@@ -47,8 +51,12 @@ def train_on_dataset(
     seed_everything(seed)
     model = mlp_for(spec).to(get_device())
     shuffle = torch.Generator().manual_seed(seed)
-    train_loader = DataLoader(train_set, batch_size=batch_size, shuffle=True, generator=shuffle)
+    train_loader = DataLoader(
+        train_set, batch_size=batch_size, shuffle=True, generator=shuffle
+    )
     test_loader = DataLoader(test_set, batch_size=1000)
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
-    history = fit(model, train_loader, test_loader, nn.NLLLoss(), optimizer, epochs, log=log)
+    history = fit(
+        model, train_loader, test_loader, nn.NLLLoss(), optimizer, epochs, log=log
+    )
     return DatasetRun(spec, model, history, history.val_accuracy[-1])

@@ -1,4 +1,5 @@
-"""Where the project and its data live, atomic writes and checksums: every save goes through here."""
+"""Where the project and its data live, atomic writes and checksums: every save goes
+through here."""
 
 from __future__ import annotations
 
@@ -20,13 +21,15 @@ class DestinationError(RuntimeError):
 def data_dir() -> Path:
     """Return the folder datasets live in (``$DLBOOK_DATA`` or the project's ``data/``).
 
-    An empty ``$DLBOOK_DATA`` is a :class:`DestinationError`, not "the current folder"."""
+    An empty ``$DLBOOK_DATA`` is a :class:`DestinationError`, not "the current folder".
+    """
     value = os.environ.get(DATA_ENV)
     if value is None:
         return PROJECT_ROOT / "data"
     if not value.strip():
         raise DestinationError(
-            f"{DATA_ENV} is set but empty; unset it to use the project's data/ folder, or set "
+            f"{DATA_ENV} is set but empty; unset it to use the project's data/ folder, "
+            "or set "
             "it to the folder the datasets should live in"
         )
     return Path(value)
@@ -34,8 +37,8 @@ def data_dir() -> Path:
 
 def display_path(path: Path) -> str:
     """Return ``path`` as messages show it: below the data folder as ``data/…`` (or as
-    ``$DLBOOK_DATA/…`` spelled out, when that names another folder), below the project relative
-    to it, anywhere else as given."""
+    ``$DLBOOK_DATA/…`` spelled out, when that names another folder), below the project
+    relative to it, anywhere else as given."""
     data_label = os.environ.get(DATA_ENV) or "data"
     for base, prefix in ((data_dir(), data_label), (PROJECT_ROOT, "")):
         try:
@@ -59,28 +62,34 @@ def save_torch_atomically(obj, path: Path) -> None:
     """``torch.save`` to ``path`` atomically; equal objects give byte-identical files."""
     import torch  # here, so that importing this module stays fast for command start-up
 
-    buffer = io.BytesIO()  # saving to a named file would embed the temporary file's name
+    # saving to a named file would embed the temporary file's name
+    buffer = io.BytesIO()
     torch.save(obj, buffer)
     write_atomically(path, lambda tmp: tmp.write_bytes(buffer.getvalue()))
 
 
 def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
-    """Call ``write(tmp)`` on a temporary file beside ``path``, then rename it over ``path``."""
+    """Call ``write(tmp)`` on a temporary file beside ``path``, then rename it over
+    ``path``."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp_name = tempfile.mkstemp(
+        prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
+    )
     os.close(fd)
     tmp = Path(tmp_name)
     try:
         write(tmp)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp creates 0600; give the usual permissions
+        # mkstemp creates 0600; give the usual permissions
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
 
 
 def _first_existing(path: Path) -> Path:
-    """Return ``path`` or its nearest ancestor that exists (as written: relative stays relative)."""
+    """Return ``path`` or its nearest ancestor that exists (as written: relative stays
+    relative)."""
     path = Path(path)
     while not os.path.lexists(path) and path != path.parent:
         path = path.parent
@@ -88,8 +97,9 @@ def _first_existing(path: Path) -> Path:
 
 
 def check_destination(out: Path, option: str) -> None:
-    """Raise :class:`DestinationError` unless ``out`` is, or can become, a folder we can write in
-    (checked before any slow work; ``option`` names the setting in the message)."""
+    """Raise :class:`DestinationError` unless ``out`` is, or can become, a folder we can
+    write in (checked before any slow work; ``option`` names the setting in the
+    message)."""
     existing = _first_existing(out)
     if not existing.is_dir():
         if existing == Path(out):
@@ -105,7 +115,8 @@ def check_destination(out: Path, option: str) -> None:
         os.unlink(probe)
     except OSError as exc:
         raise DestinationError(
-            f"{option} {out}: cannot write in {existing} ({exc.strerror}); choose a folder you "
+            f"{option} {out}: cannot write in {existing} ({exc.strerror}); choose a "
+            "folder you "
             "can write to"
         ) from None
 
@@ -122,12 +133,14 @@ def _umask() -> int:
     return mask
 
 
-# Files already hashed in this process, keyed by (path, size, mtime): hashing 47 MB once is enough.
+# Files already hashed in this process, keyed by (path, size, mtime): hashing 47 MB once
+# is enough.
 _verified: set[tuple[str, int, int]] = set()
 
 
 def file_matches(path: Path, expected: str) -> bool:
-    """Return True when ``path`` exists and its SHA-256 equals ``expected`` (cached per process)."""
+    """Return True when ``path`` exists and its SHA-256 equals ``expected`` (cached per
+    process)."""
     if not path.is_file():
         return False
     stat = path.stat()

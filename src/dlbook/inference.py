@@ -1,4 +1,5 @@
-"""Predictions in eval mode, and Monte Carlo dropout (stochastic passes with dropout left on)."""
+"""Predictions in eval mode, and Monte Carlo dropout (stochastic passes with dropout
+left on)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ import torch
 from torch import nn
 
 
-def predict(model: nn.Module, inputs: torch.Tensor, batch_size: int = 1000) -> torch.Tensor:
+def predict(
+    model: nn.Module, inputs: torch.Tensor, batch_size: int = 1000
+) -> torch.Tensor:
     """Return the model's outputs for ``inputs`` in eval mode, computed in batches."""
     device = next(model.parameters(), torch.empty(0)).device
     was_training = model.training
@@ -18,7 +21,7 @@ def predict(model: nn.Module, inputs: torch.Tensor, batch_size: int = 1000) -> t
 
 
 def enable_mc_dropout(model: nn.Module) -> nn.Module:
-    """Put ``model`` in eval mode except its dropout layers, which keep sampling masks."""
+    """Put ``model`` in eval mode except its dropout layers, which keep sampling."""
     model.eval()
     for module in model.modules():
         if isinstance(module, nn.modules.dropout._DropoutNd):
@@ -29,7 +32,8 @@ def enable_mc_dropout(model: nn.Module) -> nn.Module:
 def mc_dropout_predict(
     model: nn.Module, inputs: torch.Tensor, n_samples: int = 100
 ) -> torch.Tensor:
-    """Return ``[n_samples, batch, classes]`` probabilities from stochastic passes with dropout on."""
+    """Return ``[n_samples, batch, classes]`` probabilities from stochastic passes with
+    dropout on."""
     was_training = model.training
     enable_mc_dropout(model)
     with torch.no_grad():

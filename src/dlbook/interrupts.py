@@ -1,5 +1,5 @@
-"""Ctrl-C at any moment of a command: one line, never a traceback (standard library only, so that
-it can be installed before PyTorch starts loading)."""
+"""Ctrl-C at any moment of a command: one line, never a traceback (standard library
+only, so that it can be installed before PyTorch starts loading)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ import signal
 import sys
 
 
-def exit_quietly_on_interrupt(message: str = "interrupted while starting; nothing was changed"):
+def exit_quietly_on_interrupt(
+    message: str = "interrupted while starting; nothing was changed",
+):
     """Turn Ctrl-C during start-up (slow imports) into one line and exit status 130."""
 
     def handler(signum: int, frame: object) -> None:

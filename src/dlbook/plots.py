@@ -1,7 +1,7 @@
 """The book's figures: image grids, misclassified examples and training curves.
 
-Every function draws on a new figure, labels its axes, and returns the figure; in a notebook,
-call ``plt.show()`` after it (``plot_errors`` shows its figure itself).
+Every function draws on a new figure, labels its axes, and returns the figure; in a
+notebook, call ``plt.show()`` after it (``plot_errors`` shows its figure itself).
 """
 
 from __future__ import annotations
@@ -21,20 +21,23 @@ def plot_errors(
     max_images: int = 8,
     ncols: int = 8,
 ) -> Figure | None:
-    """Show the images whose prediction differs from the label, titled "label → prediction",
-    in rows of ``ncols``."""
+    """Show the images whose prediction differs from the label, titled "label →
+    prediction", in rows of ``ncols``."""
     wrong = (predictions != labels).nonzero().flatten()[:max_images]
     if len(wrong) == 0:
         print("no errors to show")
         return None
     cols, rows = min(len(wrong), ncols), -(-len(wrong) // ncols)
-    fig, axes = plt.subplots(rows, cols, figsize=(1.0 * cols, 1.6 * rows), squeeze=False)
+    fig, axes = plt.subplots(
+        rows, cols, figsize=(1.0 * cols, 1.6 * rows), squeeze=False
+    )
     for ax in axes.flat:
         ax.axis("off")
     for ax, index in zip(axes.flat, wrong.tolist()):
         ax.imshow(as_image(images[index]), cmap="gray")
         ax.set_title(
-            f"{class_names[labels[index]]}\n→ {class_names[predictions[index]]}", fontsize=10
+            f"{class_names[labels[index]]}\n→ {class_names[predictions[index]]}",
+            fontsize=10,
         )
     fig.suptitle("Errors: true label → predicted label", fontsize=11)
     fig.tight_layout()
@@ -66,12 +69,14 @@ def show_images(
 ) -> Figure:
     """Show images in a grid, each titled with its class name when labels are given.
 
-    Each image takes under an inch, so that a row of eight or nine fits a page or a screen
-    column at nearly its own size and the 8 pt titles stay legible.
+    Each image takes under an inch, so that a row of eight or nine fits a page or a
+    screen column at nearly its own size and the 8 pt titles stay legible.
     """
     n = len(images)
     nrows = (n + ncols - 1) // ncols
-    fig, axes = plt.subplots(nrows, ncols, figsize=(0.95 * ncols, 1.15 * nrows), squeeze=False)
+    fig, axes = plt.subplots(
+        nrows, ncols, figsize=(0.95 * ncols, 1.15 * nrows), squeeze=False
+    )
     for i, ax in enumerate(axes.flat):
         ax.axis("off")
         if i >= n:
@@ -100,14 +105,22 @@ def plot_curves(
     marks: dict[str, int] | None = None,
     logy: bool = False,
 ) -> Figure:
-    """Plot named curves against a shared step axis; ``marks`` draws labelled vertical lines."""
+    """Plot named curves against a shared step axis; ``marks`` draws labelled vertical
+    lines."""
     fig, ax = plt.subplots(figsize=(6, 3.5))
     for name, values in curves.items():
         ax.plot(range(start, start + len(values)), list(values), label=name)
     for name, x in (marks or {}).items():
         ax.axvline(x, color="0.4", linestyle="--", linewidth=1)
-        ax.annotate(name, (x, 0.98), xycoords=("data", "axes fraction"), fontsize=8,
-                    ha="right", va="top", rotation=90)  # fmt: skip
+        ax.annotate(
+            name,
+            (x, 0.98),
+            xycoords=("data", "axes fraction"),
+            fontsize=8,
+            ha="right",
+            va="top",
+            rotation=90,
+        )
     if logy:
         ax.set_yscale("log")
     ax.set_xlabel(xlabel)

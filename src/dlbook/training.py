@@ -1,8 +1,9 @@
-"""Training and validation loops: one epoch, per-example evaluation, fit with early stopping.
+"""Training and validation loops: one epoch, per-example evaluation, fit with early
+stopping.
 
-Every loop takes a ``device`` the way device-agnostic code does: chosen once (``get_device()``),
-the model is moved there and every batch is moved there as it arrives. Without one, the loops use
-the device the model's parameters are already on.
+Every loop takes a ``device`` the way device-agnostic code does: chosen once
+(``get_device()``), the model is moved there and every batch is moved there as it
+arrives. Without one, the loops use the device the model's parameters are already on.
 """
 
 from __future__ import annotations
@@ -34,10 +35,14 @@ def get_device() -> torch.device:
     return torch.device("cuda" if torch.cuda.is_available() else "cpu")
 
 
-def on_device(model: nn.Module, device: str | torch.device | None = None) -> torch.device:
-    """Move ``model`` to ``device`` (a no-op where it already is) and return that device.
+def on_device(
+    model: nn.Module, device: str | torch.device | None = None
+) -> torch.device:
+    """Move ``model`` to ``device`` (a no-op where it already is) and return that
+    device.
 
-    Without ``device``, return the device of the model's parameters (the CPU if it has none).
+    Without ``device``, return the device of the model's parameters (the CPU if it has
+    none).
     """
     if device is None:
         return next(model.parameters(), torch.empty(0)).device
@@ -54,8 +59,8 @@ def train_epoch(
     scheduler: torch.optim.lr_scheduler.LRScheduler | None = None,
     device: str | torch.device | None = None,
 ) -> list[float]:
-    """Run one epoch of training on ``device``; step ``scheduler`` after every batch; return the
-    batch losses."""
+    """Run one epoch of training on ``device``; step ``scheduler`` after every batch;
+    return the batch losses."""
     device = on_device(model, device)
     model.train()
     losses = []
@@ -86,7 +91,8 @@ def evaluate(
     criterion: Callable,
     device: str | torch.device | None = None,
 ) -> Evaluation:
-    """Return the per-example mean loss and accuracy of ``model`` in eval mode, without gradients."""
+    """Return the per-example mean loss and accuracy of ``model`` in eval mode, without
+    gradients."""
     device = on_device(model, device)
     was_training = model.training
     model.eval()
@@ -106,13 +112,15 @@ def evaluate(
 
 
 class EarlyStopping:
-    """Stop when the monitored loss has not improved for ``patience`` epochs; keep the best weights.
+    """Stop when the monitored loss has not improved for ``patience`` epochs; keep the
+    best weights.
 
-    Works with any ``nn.Module``. Every improvement keeps a CPU copy of the model's ``state_dict``
-    (``best_state``) and, when ``path`` is given, also saves it there atomically as a plain
-    state_dict, so the best weights survive an interrupted run. Load them back with
-    ``restore_best(model)``, or from the file with
-    ``model.load_state_dict(torch.load(path, weights_only=True))`` into a model of the same class.
+    Works with any ``nn.Module``. Every improvement keeps a CPU copy of the model's
+    ``state_dict`` (``best_state``) and, when ``path`` is given, also saves it there
+    atomically as a plain state_dict, so the best weights survive an interrupted run.
+    Load them back with ``restore_best(model)``, or from the file with
+    ``model.load_state_dict(torch.load(path, weights_only=True))`` into a model of the
+    same class.
     """
 
     def __init__(
@@ -129,9 +137,10 @@ class EarlyStopping:
         self.bad_epochs = 0
 
     def step(self, value: float, model: nn.Module, epoch: int) -> bool:
-        """Record this epoch's ``value``; keep (and save) the weights on improvement; return True
-        when to stop."""
-        # a NaN loss is never an improvement: it counts as a bad epoch and never becomes the best
+        """Record this epoch's ``value``; keep (and save) the weights on improvement;
+        return True when to stop."""
+        # a NaN loss is never an improvement: it counts as a bad epoch and never becomes
+        # the best
         improved = not math.isnan(value) and (
             self.best is None or value < self.best - self.min_delta
         )
@@ -139,15 +148,23 @@ class EarlyStopping:
             state = cpu_state_dict(model)
             if self.path is not None:
                 save_state_dict(state, self.path)
-            self.best, self.best_epoch, self.best_state, self.bad_epochs = value, epoch, state, 0
+            self.best, self.best_epoch, self.best_state, self.bad_epochs = (
+                value,
+                epoch,
+                state,
+                0,
+            )
             return False
         self.bad_epochs += 1
         return self.bad_epochs >= self.patience
 
     def restore_best(self, model: nn.Module) -> nn.Module:
-        """Load the best weights seen into ``model`` (of the class that was trained) and return it."""
+        """Load the best weights seen into ``model`` (of the class that was trained) and
+        return it."""
         if self.best_state is None:
-            raise ValueError("no epoch has improved yet, so there are no best weights to restore")
+            raise ValueError(
+                "no epoch has improved yet, so there are no best weights to restore"
+            )
         model.load_state_dict(self.best_state)
         return model
 
@@ -174,11 +191,14 @@ def fit(
     log: Callable[[str], None] | None = print,
     device: str | torch.device | None = None,
 ) -> History:
-    """Train on ``device`` for up to ``epochs`` epochs, validating after each; return the history."""
+    """Train on ``device`` for up to ``epochs`` epochs, validating after each; return
+    the history."""
     device = on_device(model, device)
     history = History()
     for epoch in range(1, epochs + 1):
-        losses = train_epoch(model, train_loader, criterion, optimizer, scheduler, device)
+        losses = train_epoch(
+            model, train_loader, criterion, optimizer, scheduler, device
+        )
         result = evaluate(model, val_loader, criterion, device)
         history.train_loss.append(sum(losses) / len(losses))
         history.val_loss.append(result.loss)
@@ -188,12 +208,15 @@ def fit(
                 f"epoch {epoch:2d}  train loss {history.train_loss[-1]:.4f}  "
                 f"val loss {result.loss:.4f}  val accuracy {result.accuracy:.4f}"
             )
-        if early_stopping is not None and early_stopping.step(result.loss, model, epoch):
+        if early_stopping is not None and early_stopping.step(
+            result.loss, model, epoch
+        ):
             history.stopped_epoch = epoch
             if log is not None:
                 log(
                     f"stopped early after epoch {epoch}: no improvement for "
-                    f"{early_stopping.patience} epochs (best epoch {early_stopping.best_epoch})"
+                    f"{early_stopping.patience} epochs (best epoch "
+                    f"{early_stopping.best_epoch})"
                 )
             break
     return history

@@ -10,7 +10,11 @@ from dlbook import arguments
 @pytest.mark.parametrize(
     ("kind", "good", "bad"),
     [
-        (arguments.positive_float, {"1e-4": 1e-4, "3": 3.0}, ["0", "-1", "nan", "inf", "fast"]),
+        (
+            arguments.positive_float,
+            {"1e-4": 1e-4, "3": 3.0},
+            ["0", "-1", "nan", "inf", "fast"],
+        ),
         (arguments.positive_int, {"1": 1, "32": 32}, ["0", "-3", "2.5", "two"]),
         (arguments.seed_int, {"0": 0, "7": 7}, ["-1", "1e3", "seven", str(2**64)]),
     ],

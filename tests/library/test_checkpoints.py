@@ -26,7 +26,9 @@ def test_checkpoint_is_byte_identical_for_same_model(tmp_path):
 
 
 def test_unregistered_model_cannot_be_checkpointed(tmp_path):
-    with pytest.raises(checkpoints.CheckpointError, match="not a registered architecture"):
+    with pytest.raises(
+        checkpoints.CheckpointError, match="not a registered architecture"
+    ):
         checkpoints.save_checkpoint(nn.Linear(2, 2), tmp_path / "x.pth")
     assert not (tmp_path / "x.pth").exists()
 
@@ -59,19 +61,25 @@ def test_bare_state_dict_is_foreign(tmp_path):
 
 def test_pickled_object_is_refused_by_weights_only(tmp_path):
     path = tmp_path / "object.pth"
-    torch.save({"format": checkpoints.CHECKPOINT_FORMAT, "model": nn.Linear(2, 2)}, path)
+    torch.save(
+        {"format": checkpoints.CHECKPOINT_FORMAT, "model": nn.Linear(2, 2)}, path
+    )
     with pytest.raises(checkpoints.CheckpointError, match="not a readable checkpoint"):
         checkpoints.load_checkpoint(path)
 
 
 def test_wrong_architecture_is_reported(tmp_path):
     path = checkpoints.save_checkpoint(models.SmallCNN(), tmp_path / "cnn.pth")
-    with pytest.raises(checkpoints.CheckpointError, match="holds a SmallCNN, not the FCNetwork"):
+    with pytest.raises(
+        checkpoints.CheckpointError, match="holds a SmallCNN, not the FCNetwork"
+    ):
         checkpoints.load_checkpoint(path, expect=models.FCNetwork)
 
 
 def test_mismatched_weights_are_reported(tmp_path):
-    path = checkpoints.save_checkpoint(models.FCNetwork(10, 2, [4]), tmp_path / "fc.pth")
+    path = checkpoints.save_checkpoint(
+        models.FCNetwork(10, 2, [4]), tmp_path / "fc.pth"
+    )
     payload = checkpoints.read_checkpoint(path)
     payload["config"]["hidden_layers"] = [5]
     resave(payload, path)
@@ -86,21 +94,29 @@ def resave(payload, path):
 
 
 def test_impossible_config_is_reported_in_one_line(tmp_path):
-    path = checkpoints.save_checkpoint(models.FCNetwork(10, 2, [4]), tmp_path / "fc.pth")
+    path = checkpoints.save_checkpoint(
+        models.FCNetwork(10, 2, [4]), tmp_path / "fc.pth"
+    )
     payload = checkpoints.read_checkpoint(path)
     payload["config"]["hidden_layers"] = [-3]
     resave(payload, path)
-    with pytest.raises(checkpoints.CheckpointError, match="does not fit FCNetwork: .*-3"):
+    with pytest.raises(
+        checkpoints.CheckpointError, match="does not fit FCNetwork: .*-3"
+    ):
         checkpoints.load_checkpoint(path)
 
 
-@pytest.mark.parametrize("key", ["config", "state_dict", "extra", "digest", "architecture"])
+@pytest.mark.parametrize(
+    "key", ["config", "state_dict", "extra", "digest", "architecture"]
+)
 def test_missing_entry_is_reported(tmp_path, key):
     path = checkpoints.save_checkpoint(models.SmallCNN(), tmp_path / "cnn.pth")
     payload = checkpoints.read_checkpoint(path)
     del payload[key]
     torch.save(payload, path)
-    with pytest.raises(checkpoints.CheckpointError, match=f"'{key}'|unknown architecture"):
+    with pytest.raises(
+        checkpoints.CheckpointError, match=f"'{key}'|unknown architecture"
+    ):
         checkpoints.load_checkpoint(path)
 
 
@@ -126,11 +142,15 @@ def test_non_finite_weights_are_refused_on_load_and_on_save(tmp_path):
     payload = checkpoints.read_checkpoint(path)
     payload["state_dict"]["head.weight"][0, 0] = float("nan")
     resave(payload, path)
-    with pytest.raises(checkpoints.CheckpointError, match="non-finite weights .* head.weight"):
+    with pytest.raises(
+        checkpoints.CheckpointError, match="non-finite weights .* head.weight"
+    ):
         checkpoints.load_checkpoint(path)
     with torch.no_grad():
         net.head.bias[0] = float("inf")
-    with pytest.raises(checkpoints.CheckpointError, match="non-finite values .* head.bias"):
+    with pytest.raises(
+        checkpoints.CheckpointError, match="non-finite values .* head.bias"
+    ):
         checkpoints.save_checkpoint(net, tmp_path / "inf.pth")
     assert not (tmp_path / "inf.pth").exists()
 
@@ -138,14 +158,18 @@ def test_non_finite_weights_are_refused_on_load_and_on_save(tmp_path):
 def test_older_format_without_digest_is_named(tmp_path):
     path = tmp_path / "old.pth"
     torch.save({"format": "dlbook-checkpoint-1", "architecture": "SmallCNN"}, path)
-    with pytest.raises(checkpoints.CheckpointError, match="older dlbook without a content digest"):
+    with pytest.raises(
+        checkpoints.CheckpointError, match="older dlbook without a content digest"
+    ):
         checkpoints.load_checkpoint(path)
 
 
 def test_unknown_architecture_is_reported(tmp_path):
     path = tmp_path / "alien.pth"
     torch.save({"format": checkpoints.CHECKPOINT_FORMAT, "architecture": "Alien"}, path)
-    with pytest.raises(checkpoints.CheckpointError, match="unknown architecture 'Alien'"):
+    with pytest.raises(
+        checkpoints.CheckpointError, match="unknown architecture 'Alien'"
+    ):
         checkpoints.load_checkpoint(path)
 
 
@@ -167,7 +191,9 @@ def test_state_dict_file_round_trips_any_module(tmp_path):
     assert not result.missing_keys and not result.unexpected_keys
     for key, tensor in net.state_dict().items():
         assert torch.equal(fresh.state_dict()[key], tensor), key
-    assert [p.name for p in (tmp_path / "sub").iterdir()] == ["net.pth"]  # no temporary left
+    assert [p.name for p in (tmp_path / "sub").iterdir()] == [
+        "net.pth"
+    ]  # no temporary left
 
 
 def test_state_dict_file_is_a_copy_and_byte_identical(tmp_path):
@@ -185,7 +211,9 @@ def test_state_dict_file_refuses_non_finite_weights(tmp_path):
     net = Unregistered()
     with torch.no_grad():
         net.layer.bias[0] = float("nan")
-    with pytest.raises(checkpoints.CheckpointError, match="non-finite values .* layer.bias"):
+    with pytest.raises(
+        checkpoints.CheckpointError, match="non-finite values .* layer.bias"
+    ):
         checkpoints.save_state_dict(net, tmp_path / "nan.pth")
     assert not (tmp_path / "nan.pth").exists()
 
@@ -195,7 +223,9 @@ def test_a_config_asking_for_a_huge_network_is_refused_before_it_is_built(tmp_pa
     payload = torch.load(path, weights_only=True)
     payload["config"]["channels"] = [32, 200_000]  # about 58 billion weights if built
     resave(payload, path)
-    with pytest.raises(checkpoints.CheckpointError, match="parameters, more than the 50,000,000"):
+    with pytest.raises(
+        checkpoints.CheckpointError, match="parameters, more than the 50,000,000"
+    ):
         checkpoints.load_checkpoint(path)
 
 
@@ -217,7 +247,9 @@ def test_a_compressed_file_that_unpacks_past_the_limit_is_refused_before_loading
         unpacked = sum(info.file_size for info in source.infolist())
     monkeypatch.setattr(checkpoints, "MAX_CHECKPOINT_BYTES", unpacked - 1)
     assert packed.stat().st_size < checkpoints.MAX_CHECKPOINT_BYTES
-    with pytest.raises(checkpoints.CheckpointError, match="unpacks to .* bytes, more than"):
+    with pytest.raises(
+        checkpoints.CheckpointError, match="unpacks to .* bytes, more than"
+    ):
         checkpoints.read_checkpoint(packed)
 
 
@@ -232,8 +264,14 @@ def test_a_fifo_is_refused_without_waiting(tmp_path):
 @pytest.mark.parametrize(
     ("odd", "message"),
     [
-        (lambda sd: {**sd, "head.weight": sd["head.weight"].to_sparse()}, "is not a dense tensor"),
-        (lambda sd: {**sd, "head.weight": torch.empty(3, device="meta")}, "is not a dense tensor"),
+        (
+            lambda sd: {**sd, "head.weight": sd["head.weight"].to_sparse()},
+            "is not a dense tensor",
+        ),
+        (
+            lambda sd: {**sd, "head.weight": torch.empty(3, device="meta")},
+            "is not a dense tensor",
+        ),
         (
             lambda sd: {**sd, "head.weight": sd["head.weight"].to(torch.complex64)},
             "complex numbers",

@@ -31,13 +31,23 @@ def fake_cifar(monkeypatch):
 
 
 def test_cifar_path_builds_a_colour_model_and_trains_it(fake_cifar):
-    run = dataset_switch.train_on_dataset("cifar", epochs=2, limit=None, batch_size=16, seed=0)
-    assert sorted(fake_cifar) == [False, True]  # both splits came from the (fake) CIFAR loader
+    run = dataset_switch.train_on_dataset(
+        "cifar", epochs=2, limit=None, batch_size=16, seed=0
+    )
+    assert sorted(fake_cifar) == [
+        False,
+        True,
+    ]  # both splits came from the (fake) CIFAR loader
     assert run.spec.name == "cifar" and run.spec.input_shape == (3, 32, 32)
     first = run.model.hidden_layers[0]
     assert first.in_features == 3 * 32 * 32 and run.model.output.out_features == 10
-    assert len(run.history.train_loss) == 2 and np.isfinite(run.history.train_loss).all()
-    assert 0.0 <= run.test_accuracy <= 1.0 and run.test_accuracy == run.history.val_accuracy[-1]
+    assert (
+        len(run.history.train_loss) == 2 and np.isfinite(run.history.train_loss).all()
+    )
+    assert (
+        0.0 <= run.test_accuracy <= 1.0
+        and run.test_accuracy == run.history.val_accuracy[-1]
+    )
     # the training steps moved the weights away from the seeded initial ones
     training.seed_everything(0)
     untrained = models.mlp_for(datasets.dataset_spec("cifar"))
@@ -47,7 +57,9 @@ def test_cifar_path_builds_a_colour_model_and_trains_it(fake_cifar):
     run.model.eval()
     log_probs = run.model(batch)
     assert log_probs.shape == (2, 10)
-    assert torch.allclose(log_probs.exp().sum(dim=1), torch.ones(2, device=batch.device))
+    assert torch.allclose(
+        log_probs.exp().sum(dim=1), torch.ones(2, device=batch.device)
+    )
 
 
 def test_limit_applies_to_the_training_split_only(fake_cifar):
@@ -58,9 +70,15 @@ def test_limit_applies_to_the_training_split_only(fake_cifar):
 
 
 def test_same_seed_gives_the_same_model(fake_cifar):
-    first = dataset_switch.train_on_dataset("cifar", epochs=1, limit=None, batch_size=16, seed=3)
-    again = dataset_switch.train_on_dataset("cifar", epochs=1, limit=None, batch_size=16, seed=3)
-    for a, b in zip(first.model.state_dict().values(), again.model.state_dict().values()):
+    first = dataset_switch.train_on_dataset(
+        "cifar", epochs=1, limit=None, batch_size=16, seed=3
+    )
+    again = dataset_switch.train_on_dataset(
+        "cifar", epochs=1, limit=None, batch_size=16, seed=3
+    )
+    for a, b in zip(
+        first.model.state_dict().values(), again.model.state_dict().values()
+    ):
         assert torch.equal(a, b)
 
 
@@ -70,7 +88,9 @@ def test_unknown_dataset_is_a_clear_value_error_before_any_loading(monkeypatch):
 
     for name in list(datasets.LOADERS):
         monkeypatch.setitem(datasets.LOADERS, name, must_not_load)
-    with pytest.raises(ValueError, match="unknown dataset 'svhn'; choose one of 'mnist', "):
+    with pytest.raises(
+        ValueError, match="unknown dataset 'svhn'; choose one of 'mnist', "
+    ):
         dataset_switch.train_on_dataset("svhn")
 
 
@@ -93,4 +113,6 @@ def test_real_mnist_path_uses_784_inputs_and_learns():
     run = dataset_switch.train_on_dataset("mnist", epochs=1, limit=2000, batch_size=50)
     assert run.model.hidden_layers[0].in_features == 28 * 28
     assert run.spec.classes == datasets.DIGITS
-    assert run.test_accuracy > 0.6  # far above the 0.1 of guessing, after 40 steps on 2000 digits
+    assert (
+        run.test_accuracy > 0.6
+    )  # far above the 0.1 of guessing, after 40 steps on 2000 digits

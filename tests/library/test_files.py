@@ -38,7 +38,9 @@ def test_atomic_writes_get_ordinary_permissions(tmp_path):
         ("taken/run", "--out taken/run lies below taken, a file"),
     ],
 )
-def test_bad_destinations_are_refused_before_any_work(tmp_path, monkeypatch, out, fragment):
+def test_bad_destinations_are_refused_before_any_work(
+    tmp_path, monkeypatch, out, fragment
+):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "taken").write_text("x")
     with pytest.raises(files.DestinationError, match=fragment):
@@ -50,5 +52,7 @@ def test_unwritable_destination_is_refused(tmp_path, monkeypatch):
         raise PermissionError(13, "Permission denied")
 
     monkeypatch.setattr(files.tempfile, "mkstemp", refuse)
-    with pytest.raises(files.DestinationError, match="cannot write in .* \\(Permission denied\\)"):
+    with pytest.raises(
+        files.DestinationError, match="cannot write in .* \\(Permission denied\\)"
+    ):
         files.check_destination(tmp_path / "new", "--out")

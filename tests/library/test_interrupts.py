@@ -14,7 +14,10 @@ def test_ctrl_c_during_start_up_is_one_line_and_exit_130():
         "time.sleep(60)  # a slow import\n"
     )
     process = subprocess.Popen(
-        [sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        [sys.executable, "-c", script],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     assert process.stdout.readline() == "loading\n"
     process.send_signal(signal.SIGINT)

@@ -38,7 +38,9 @@ def relative_errors_and_spread(a, b):
     """Each pair's relative error and its spread (||a - c||^2 + ||b - c||^2) / ||a - b||^2."""
     exact = direct_squared_distance(a.double(), b.double())
     centre = torch.cat([a, b]).double().mean(dim=0)
-    spread = ((a.double() - centre) ** 2).sum(1)[:, None] + ((b.double() - centre) ** 2).sum(1)
+    spread = ((a.double() - centre) ** 2).sum(1)[:, None] + (
+        (b.double() - centre) ** 2
+    ).sum(1)
     error = (pairwise_squared_distance(a, b).double() - exact).abs() / exact
     return error, spread / exact
 
@@ -46,8 +48,13 @@ def relative_errors_and_spread(a, b):
 @pytest.mark.parametrize("case", ["outlier", "near duplicates"])
 def test_error_follows_the_spread_around_the_common_mean(case):
     generator = torch.Generator().manual_seed(0)
-    a, b = torch.randn(200, 16, generator=generator), torch.randn(300, 16, generator=generator)
-    if case == "outlier":  # one far point drags the common mean away from all the others
+    a, b = (
+        torch.randn(200, 16, generator=generator),
+        torch.randn(300, 16, generator=generator),
+    )
+    if (
+        case == "outlier"
+    ):  # one far point drags the common mean away from all the others
         b[0] = -1e6
     else:  # pairs much closer together than to the mean
         b = a[:100] + 1e-3 * torch.randn(100, 16, generator=generator)

@@ -10,7 +10,9 @@ def test_plot_errors_shows_only_mistakes(monkeypatch, capsys):
     monkeypatch.setattr(plt, "show", lambda: None)
     images = torch.rand(5, 1, 8, 8)
     labels = torch.tensor([0, 1, 2, 0, 1])
-    fig = plots.plot_errors(images, labels, torch.tensor([0, 2, 2, 1, 1]), ["a", "b", "c"])
+    fig = plots.plot_errors(
+        images, labels, torch.tensor([0, 2, 2, 1, 1]), ["a", "b", "c"]
+    )
     assert len(fig.axes) == 2
     assert plots.plot_errors(images, labels, labels, ["a", "b", "c"]) is None
     assert "no errors" in capsys.readouterr().out
@@ -19,7 +21,9 @@ def test_plot_errors_shows_only_mistakes(monkeypatch, capsys):
 def test_plot_errors_wraps_into_rows(monkeypatch):
     monkeypatch.setattr(plt, "show", lambda: None)
     labels = torch.zeros(30, dtype=torch.int64)
-    fig = plots.plot_errors(torch.rand(30, 28, 28), labels, labels + 1, list("0123456789"), 20, 8)
+    fig = plots.plot_errors(
+        torch.rand(30, 28, 28), labels, labels + 1, list("0123456789"), 20, 8
+    )
     assert len(fig.axes) == 24  # 3 rows of 8, the last four empty
     assert [bool(ax.images) for ax in fig.axes].count(True) == 20
     assert fig.axes[9].get_title() == "0\n→ 1"
@@ -27,7 +31,9 @@ def test_plot_errors_wraps_into_rows(monkeypatch):
 
 
 def test_show_images_titles_each_image_with_its_label():
-    fig = plots.show_images(torch.rand(10, 1, 28, 28), torch.arange(10), ncols=5, title="grid")
+    fig = plots.show_images(
+        torch.rand(10, 1, 28, 28), torch.arange(10), ncols=5, title="grid"
+    )
     assert len(fig.axes) == 10 and fig.axes[3].get_title() == "3"
 
 

@@ -30,7 +30,9 @@ def test_train_epoch_lowers_loss_and_steps_scheduler():
     loader = DataLoader(toy_data(), batch_size=10)
     optimizer = torch.optim.SGD(model.parameters(), lr=0.5)
     scheduler = torch.optim.lr_scheduler.StepLR(optimizer, step_size=5, gamma=0.5)
-    losses = training.train_epoch(model, loader, nn.CrossEntropyLoss(), optimizer, scheduler)
+    losses = training.train_epoch(
+        model, loader, nn.CrossEntropyLoss(), optimizer, scheduler
+    )
     assert len(losses) == 10 and losses[-1] < losses[0]
     assert optimizer.param_groups[0]["lr"] == pytest.approx(0.5 * 0.5**2)
 
@@ -40,7 +42,9 @@ def test_evaluate_averages_over_examples_not_batches():
     data = toy_data(n=25)
     criterion = nn.CrossEntropyLoss()
     exact = training.evaluate(model, DataLoader(data, batch_size=25), criterion)
-    batched = training.evaluate(model, DataLoader(data, batch_size=10), criterion)  # 10, 10, 5
+    batched = training.evaluate(
+        model, DataLoader(data, batch_size=10), criterion
+    )  # 10, 10, 5
     assert batched.n_examples == 25
     assert batched.loss == pytest.approx(exact.loss, rel=1e-6)
     assert batched.accuracy == exact.accuracy
@@ -71,7 +75,10 @@ class Unseen(nn.Module):
 def test_early_stopping_stops_after_patience_and_keeps_best(tmp_path):
     model = models.FCNetwork(4, 2, [3])
     stopper = training.EarlyStopping(patience=2, path=tmp_path / "best.pth")
-    decisions = [stopper.step(v, model, epoch) for epoch, v in enumerate([1.0, 0.8, 0.9, 0.85], 1)]
+    decisions = [
+        stopper.step(v, model, epoch)
+        for epoch, v in enumerate([1.0, 0.8, 0.9, 0.85], 1)
+    ]
     assert decisions == [False, False, False, True]
     assert stopper.best == 0.8 and stopper.best_epoch == 2
     saved = torch.load(tmp_path / "best.pth", weights_only=True)
@@ -84,7 +91,9 @@ def test_early_stopping_works_with_a_module_the_book_never_saw(tmp_path):
     optimizer = torch.optim.SGD(model.parameters(), lr=0.5)
     loader = DataLoader(toy_data(), batch_size=20)
     stopper = training.EarlyStopping(patience=2, path=tmp_path / "best.pth")
-    assert not stopper.step(0.5, model, 1)  # an improvement: the weights of epoch 1 are kept
+    assert not stopper.step(
+        0.5, model, 1
+    )  # an improvement: the weights of epoch 1 are kept
     best = {k: v.clone() for k, v in model.state_dict().items()}
     training.train_epoch(model, loader, nn.NLLLoss(), optimizer)  # the weights move on
     assert not stopper.step(0.7, model, 2) and stopper.step(0.6, model, 3)
@@ -117,7 +126,10 @@ def test_early_stopping_keeps_the_best_weights_in_memory_without_a_path():
 def test_early_stopping_never_keeps_a_nan_loss_as_best(tmp_path):
     model = models.FCNetwork(4, 2, [3])
     stopper = training.EarlyStopping(patience=2, path=tmp_path / "best.pth")
-    decisions = [stopper.step(v, model, e) for e, v in enumerate([math.nan, 0.9, math.nan, 0.7], 1)]
+    decisions = [
+        stopper.step(v, model, e)
+        for e, v in enumerate([math.nan, 0.9, math.nan, 0.7], 1)
+    ]
     assert decisions == [False, False, False, False]
     assert stopper.best == 0.7 and stopper.best_epoch == 4
     assert (tmp_path / "best.pth").is_file()
@@ -126,7 +138,9 @@ def test_early_stopping_never_keeps_a_nan_loss_as_best(tmp_path):
 def test_early_stopping_counts_nan_losses_as_bad_epochs(tmp_path):
     model = models.FCNetwork(4, 2, [3])
     stopper = training.EarlyStopping(patience=2, path=tmp_path / "best.pth")
-    assert [stopper.step(v, model, e) for e, v in enumerate([0.5, math.nan, math.nan], 1)] == [
+    assert [
+        stopper.step(v, model, e) for e, v in enumerate([0.5, math.nan, math.nan], 1)
+    ] == [
         False,
         False,
         True,
@@ -180,7 +194,9 @@ class Moved:
 
 def spy_loader(seen, n=40):
     data = toy_data(n)
-    return [(Moved(x, seen), Moved(y, seen)) for x, y in DataLoader(data, batch_size=10)]
+    return [
+        (Moved(x, seen), Moved(y, seen)) for x, y in DataLoader(data, batch_size=10)
+    ]
 
 
 def test_loops_move_the_model_and_every_batch_to_the_device(monkeypatch):
@@ -195,10 +211,14 @@ def test_loops_move_the_model_and_every_batch_to_the_device(monkeypatch):
     monkeypatch.setattr(nn.Linear, "to", record)
     seen = []
     optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
-    training.train_epoch(model, spy_loader(seen), nn.CrossEntropyLoss(), optimizer, device="cpu")
+    training.train_epoch(
+        model, spy_loader(seen), nn.CrossEntropyLoss(), optimizer, device="cpu"
+    )
     assert seen == [torch.device("cpu")] * 8 and moved_to == [torch.device("cpu")]
     seen.clear()
-    result = training.evaluate(model, spy_loader(seen), nn.CrossEntropyLoss(), device="cpu")
+    result = training.evaluate(
+        model, spy_loader(seen), nn.CrossEntropyLoss(), device="cpu"
+    )
     assert result.n_examples == 40 and seen == [torch.device("cpu")] * 8
 
 
@@ -229,4 +249,9 @@ def test_loops_run_on_the_gpu():
     optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
     training.train_epoch(model, loader, nn.CrossEntropyLoss(), optimizer, device="cuda")
     assert next(model.parameters()).is_cuda
-    assert training.evaluate(model, loader, nn.CrossEntropyLoss(), device="cuda").n_examples == 100
+    assert (
+        training.evaluate(
+            model, loader, nn.CrossEntropyLoss(), device="cuda"
+        ).n_examples
+        == 100
+    )

@@ -50,7 +50,8 @@ def load_answers(stem: str) -> dict[str, dict[str, list[list[str]]]]:
     return {
         name: {
             kind: [
-                [entry] if isinstance(entry, str) else list(entry) for entry in kinds.get(kind, [])
+                [entry] if isinstance(entry, str) else list(entry)
+                for entry in kinds.get(kind, [])
             ]
             for kind in ("right", "wrong")
         }
@@ -59,15 +60,23 @@ def load_answers(stem: str) -> dict[str, dict[str, list[list[str]]]]:
 
 
 def run_cells(
-    nb: nbformat.NotebookNode, solved_answers: dict[int, str], exercise: Exercise, answers
+    nb: nbformat.NotebookNode,
+    solved_answers: dict[int, str],
+    exercise: Exercise,
+    answers,
 ) -> list[tuple[str, str]]:
     """Return (role, source) of the cells that run one variant of an exercise, reset first."""
     cells = [("reset", FRESH)]
     own = iter(answers or [])
-    for index in sorted({*exercise.setup, *exercise.earlier_answers, *exercise.answers}):
+    for index in sorted(
+        {*exercise.setup, *exercise.earlier_answers, *exercise.answers}
+    ):
         if index in exercise.answers:
             cells.append(
-                ("answer", next(own) if answers is not None else source_of(nb.cells[index]))
+                (
+                    "answer",
+                    next(own) if answers is not None else source_of(nb.cells[index]),
+                )
             )
         elif index in exercise.earlier_answers:
             cells.append(("earlier", solved_answers[index]))
@@ -77,7 +86,9 @@ def run_cells(
     return cells
 
 
-def run_plan(chapter: Path) -> tuple[nbformat.NotebookNode, list[tuple[str, str, str]], dict]:
+def run_plan(
+    chapter: Path,
+) -> tuple[nbformat.NotebookNode, list[tuple[str, str, str]], dict]:
     """Return the notebook that runs every variant of a chapter's exercises, and its plan."""
     solved = nbformat.read(chapter, as_version=4)
     nb = practice.practice_notebook(solved, chapter.name)
@@ -92,8 +103,12 @@ def run_plan(chapter: Path) -> tuple[nbformat.NotebookNode, list[tuple[str, str,
     for name, exercise in found.items():
         solved_own = [solved_answers[i] for i in exercise.answers]
         variants = [("solved", solved_own), ("placeholder", None)]
-        variants += [("right", answers) for answers in data.get(name, {}).get("right", [])]
-        variants += [("wrong", answers) for answers in data.get(name, {}).get("wrong", [])]
+        variants += [
+            ("right", answers) for answers in data.get(name, {}).get("right", [])
+        ]
+        variants += [
+            ("wrong", answers) for answers in data.get(name, {}).get("wrong", [])
+        ]
         for number, (kind, answers) in enumerate(variants):
             if answers is not None:
                 assert len(answers) == len(exercise.answers), (
@@ -122,21 +137,27 @@ def outcomes(chapter: Path) -> tuple[list[str], list[tuple[str, str, str]]]:
             continue
         if kind in ("solved", "right"):
             if error is not None:
-                problems.append(f"{where} rejects a right answer: {error.ename}: {error.evalue}")
+                problems.append(
+                    f"{where} rejects a right answer: {error.ename}: {error.evalue}"
+                )
             continue
         if error is None:
             problems.append(f"{where} accepts a {kind} answer")
             continue
         failures.append((name, kind, f"{error.ename}: {error.evalue}"))
         if error.ename != "CheckFailed" or not error.evalue.strip():
-            problems.append(f"{where} fails without a message: {error.ename}: {error.evalue}")
+            problems.append(
+                f"{where} fails without a message: {error.ename}: {error.evalue}"
+            )
         elif kind == "placeholder" and not error.evalue.startswith("no answer yet"):
             problems.append(
                 f"{where} says {error.evalue!r} to an empty answer, not 'no answer yet'"
             )
         leaks = revealed(error.evalue, secrets[name])
         if leaks:
-            problems.append(f"{where} message gives the answer away ({leaks}): {error.evalue}")
+            problems.append(
+                f"{where} message gives the answer away ({leaks}): {error.evalue}"
+            )
     return problems, failures
 
 
@@ -156,4 +177,6 @@ def test_every_check_has_right_and_wrong_answers(chapter):
         for kind in ("right", "wrong")
         if not data.get(e.name, {}).get(kind)
     ]
-    assert not missing, f"{chapter.stem}: exercises without test answers:\n" + "\n".join(missing)
+    assert not missing, (
+        f"{chapter.stem}: exercises without test answers:\n" + "\n".join(missing)
+    )

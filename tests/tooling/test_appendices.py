@@ -22,7 +22,9 @@ LESSON_TERMS = [
 
 def glossary_entries() -> dict[str, str]:
     """Return each defined term with its definition (Pandoc definition-list syntax)."""
-    entries = re.findall(r"^(\S[^\n]*)\n((?:: [^\n]*\n)(?:  [^\n]*\n)*)", GLOSSARY, re.MULTILINE)
+    entries = re.findall(
+        r"^(\S[^\n]*)\n((?:: [^\n]*\n)(?:  [^\n]*\n)*)", GLOSSARY, re.MULTILINE
+    )
     return {term: body for term, body in entries}
 
 
@@ -60,7 +62,9 @@ def test_every_pitfall_has_a_demonstration():
     assert len(pitfall_blocks()) == len(sections) >= 12
 
 
-@pytest.mark.parametrize(("code", "expected"), pitfall_blocks(), ids=lambda v: str(len(v)))
+@pytest.mark.parametrize(
+    ("code", "expected"), pitfall_blocks(), ids=lambda v: str(len(v))
+)
 def test_pitfall_demonstration_prints_what_the_book_shows(code, expected):
     output = io.StringIO()
     with contextlib.redirect_stdout(output):

@@ -20,6 +20,8 @@ def test_benchmark_table_in_the_chapter_is_the_bench_file():
     ]
     assert [s.seed for s in run.seeds] == [1, 2, 3]
     nb = nbformat.read(CHAPTER, as_version=4)
-    (cell,) = [c for c in nb.cells if c.cell_type == "code" and "format_table(" in source_of(c)]
+    (cell,) = [
+        c for c in nb.cells if c.cell_type == "code" and "format_table(" in source_of(c)
+    ]
     (shown,) = [o["data"]["text/markdown"] for o in cell.outputs if "data" in o]
     assert shown == bench.format_table(run.results)

@@ -27,7 +27,11 @@ def test_quarto_config_is_a_book_with_html_and_typst():
 
 
 def test_parts_are_in_order():
-    parts = [e["part"] for e in sources.load_config()["book"]["chapters"] if isinstance(e, dict)]
+    parts = [
+        e["part"]
+        for e in sources.load_config()["book"]["chapters"]
+        if isinstance(e, dict)
+    ]
     numbers = [p.split(":")[0] for p in parts]
     assert numbers == ["Part I", "Part II", "Part III"][: len(numbers)] and numbers
 
@@ -79,8 +83,9 @@ def test_copy_is_sound(copy):
 def test_missing_listed_chapter_is_reported(copy):
     victim = first_notebook(copy)
     victim.unlink()
-    assert f"_quarto.yml lists chapters/{victim.name}, which does not exist" in check.check_book(
-        copy
+    assert (
+        f"_quarto.yml lists chapters/{victim.name}, which does not exist"
+        in check.check_book(copy)
     )
 
 
@@ -93,7 +98,9 @@ def test_unlisted_chapter_is_reported(copy):
 
 def test_title_cell_is_required(copy):
     path = first_notebook(copy)
-    edit_notebook(path, lambda nb: nb["cells"][0].update(source="Some text without a title"))
+    edit_notebook(
+        path, lambda nb: nb["cells"][0].update(source="Some text without a title")
+    )
     assert any("first cell must be markdown" in p for p in check.check_book(copy))
 
 
@@ -108,7 +115,9 @@ def test_out_of_order_execution_is_reported(copy):
 
 def test_unexecuted_cell_is_reported(copy):
     def clear(nb):
-        next(c for c in nb["cells"] if c["cell_type"] == "code")["execution_count"] = None
+        next(c for c in nb["cells"] if c["cell_type"] == "code")["execution_count"] = (
+            None
+        )
 
     edit_notebook(first_notebook(copy), clear)
     assert any("not executed top to bottom" in p for p in check.check_book(copy))
@@ -158,7 +167,9 @@ def test_duplicate_label_is_reported(copy):
 def test_absolute_path_in_output_is_reported(copy):
     def leak(nb):
         cell = next(c for c in nb["cells"] if c["cell_type"] == "code")
-        cell["outputs"] = [{"output_type": "stream", "name": "stdout", "text": "/home/me/data\n"}]
+        cell["outputs"] = [
+            {"output_type": "stream", "name": "stdout", "text": "/home/me/data\n"}
+        ]
 
     edit_notebook(first_notebook(copy), leak)
     assert any("absolute path" in p for p in check.check_book(copy))
@@ -170,8 +181,13 @@ def test_absolute_path_in_output_is_reported(copy):
 
 
 def test_cell_options_parse_leading_option_lines_only():
-    cell = {"source": '#| code-fold: true\n#| code-summary: "Provided setup"\nx = 1\n#| not: this'}
-    assert sources.cell_options(cell) == {"code-fold": True, "code-summary": "Provided setup"}
+    cell = {
+        "source": '#| code-fold: true\n#| code-summary: "Provided setup"\nx = 1\n#| not: this'
+    }
+    assert sources.cell_options(cell) == {
+        "code-fold": True,
+        "code-summary": "Provided setup",
+    }
     assert sources.cell_options({"source": "x = 1"}) == {}
     with pytest.raises(ValueError):
         sources.cell_options({"source": "#| just words"})
@@ -200,7 +216,9 @@ def test_references_ignore_code_and_emails():
 
 
 def test_reference_to_unnumbered_section_is_reported(copy):
-    (copy / "index.qmd").write_text("# Preface {.unnumbered #sec-preface}\n\nSee @sec-preface.\n")
+    (copy / "index.qmd").write_text(
+        "# Preface {.unnumbered #sec-preface}\n\nSee @sec-preface.\n"
+    )
     assert any("unnumbered section" in p for p in check.check_book(copy))
 
 

@@ -20,9 +20,17 @@ def prepare(case, tmp_path):
 MAIN = ["-m", "dlbook.final_exercise.main"]
 CASES = [
     (MAIN + ["train", "--out", "run"], 1, "error: data/corruptmnist is not a folder"),
-    (MAIN + ["train", "--epochs", "-1"], 2, "argument --epochs: expected a whole number >= 1"),
+    (
+        MAIN + ["train", "--epochs", "-1"],
+        2,
+        "argument --epochs: expected a whole number >= 1",
+    ),
     (MAIN + ["train", "--out", "new", "--data", "run"], 1, "holds no training files"),
-    (MAIN + ["evaluate", "other.pth"], 1, "is not a state_dict of this exercise's MyAwesomeModel"),
+    (
+        MAIN + ["evaluate", "other.pth"],
+        1,
+        "is not a state_dict of this exercise's MyAwesomeModel",
+    ),
     (MAIN + ["evaluate", "run"], 1, "error: run is not a regular file"),
     (["-m", "dlbook.final_exercise.bench", "--seeds", "x"], 2, "expected a whole"),
     (
@@ -30,7 +38,11 @@ CASES = [
         2,
         "argument --seed: expected a whole number from 0",
     ),
-    (["-m", "dlbook.data", "--mnist-source", "file", "--no-download"], 1, "does not hold the four"),
+    (
+        ["-m", "dlbook.data", "--mnist-source", "file", "--no-download"],
+        1,
+        "does not hold the four",
+    ),
     (["-m", "booktools.practice", "file"], 1, "error: file exists and is not a folder"),
     (
         ["-m", "booktools.execute", "broken.ipynb"],
@@ -38,11 +50,17 @@ CASES = [
         "error: broken.ipynb is not a readable notebook",
     ),
     (["-m", "booktools.execute", "missing.ipynb"], 2, "is not a notebook file"),
-    (["-m", "booktools.site", "nowhere"], 1, "error: nowhere is not a rendered book folder"),
+    (
+        ["-m", "booktools.site", "nowhere"],
+        1,
+        "error: nowhere is not a rendered book folder",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("argv", "status", "fragment"), CASES, ids=[" ".join(c[0]) for c in CASES])
+@pytest.mark.parametrize(
+    ("argv", "status", "fragment"), CASES, ids=[" ".join(c[0]) for c in CASES]
+)
 def test_command_fails_in_one_line(tmp_path, argv, status, fragment):
     prepare(argv, tmp_path)
     data = tmp_path / "empty-data"

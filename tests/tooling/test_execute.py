@@ -9,7 +9,8 @@ from booktools import execute
 def test_execute_notebook_numbers_cells_in_order(tmp_path):
     path = tmp_path / "nb.ipynb"
     nbformat.write(
-        new_notebook(cells=[new_code_cell("x = 2"), new_code_cell("print(x * 21)")]), path
+        new_notebook(cells=[new_code_cell("x = 2"), new_code_cell("print(x * 21)")]),
+        path,
     )
     assert execute.main([str(path)]) == 0
     nb = nbformat.read(path, as_version=4)
@@ -35,7 +36,9 @@ def test_figures_are_drawn_at_twice_their_size_and_tagged_with_it(tmp_path):
 
 def test_prints_to_one_stream_are_one_output(tmp_path):
     path = tmp_path / "prints.ipynb"
-    code = "import time\nfor i in range(3):\n    print(i, flush=True)\n    time.sleep(0.3)"
+    code = (
+        "import time\nfor i in range(3):\n    print(i, flush=True)\n    time.sleep(0.3)"
+    )
     nbformat.write(new_notebook(cells=[new_code_cell(code)]), path)
     assert execute.main([str(path)]) == 0
     outputs = nbformat.read(path, as_version=4).cells[0].outputs
@@ -53,7 +56,9 @@ def test_failing_cell_gives_one_line_and_nonzero_exit(tmp_path, capsys):
 
 def test_failure_names_the_cell_and_its_error(tmp_path, capsys):
     path = tmp_path / "bad.ipynb"
-    nbformat.write(new_notebook(cells=[new_code_cell("x = 1"), new_code_cell("x / 0")]), path)
+    nbformat.write(
+        new_notebook(cells=[new_code_cell("x = 1"), new_code_cell("x / 0")]), path
+    )
     before = path.read_bytes()
     assert execute.main([str(path)]) == 1
     assert capsys.readouterr().err == (
@@ -64,7 +69,9 @@ def test_failure_names_the_cell_and_its_error(tmp_path, capsys):
 
 def test_a_cell_past_the_timeout_says_so_in_one_line(tmp_path, capsys):
     path = tmp_path / "slow.ipynb"
-    nbformat.write(new_notebook(cells=[new_code_cell("import time\ntime.sleep(30)")]), path)
+    nbformat.write(
+        new_notebook(cells=[new_code_cell("import time\ntime.sleep(30)")]), path
+    )
     assert execute.main([str(path), "--timeout", "2"]) == 1
     assert capsys.readouterr().err == (
         f"error: {path} failed: cell 0 ran longer than the timeout of 2 s; pass a larger --timeout\n"
@@ -76,7 +83,9 @@ def test_a_damaged_notebook_file_is_one_line(tmp_path, capsys):
     path.write_text("{ not json")
     assert execute.main([str(path)]) == 1
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and err[0].startswith(f"error: {path} is not a readable notebook")
+    assert len(err) == 1 and err[0].startswith(
+        f"error: {path} is not a readable notebook"
+    )
 
 
 def test_non_notebook_argument_is_rejected(tmp_path, capsys):

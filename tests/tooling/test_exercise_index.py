@@ -74,7 +74,9 @@ def test_index_goes_stale_when_a_chapter_gains_an_exercise(tmp_path):
 
 
 def test_bonus_exercises_are_recognised():
-    bonus = exercises.Exercise("Part II", "c", "sec-c", "Bonus: a Reshape layer", "sec-b")
+    bonus = exercises.Exercise(
+        "Part II", "c", "sec-c", "Bonus: a Reshape layer", "sec-b"
+    )
     assert bonus.is_bonus
     assert "1 exercises and 1 bonus exercises" not in exercises.render_index([bonus])
     assert "0 exercises and 1 bonus exercises" in exercises.render_index([bonus])

@@ -129,8 +129,9 @@ def test_each_check_depends_on_its_answer(chapter):
     Hidden cells that assert claims of the prose (not an answer) carry no ``check`` tag.
     """
     loose = checks_without_answer(chapter)
-    assert not loose, f"{chapter.name}: checks that do not depend on an answer:\n" + "\n***\n".join(
-        s[:300] for s in loose
+    assert not loose, (
+        f"{chapter.name}: checks that do not depend on an answer:\n"
+        + "\n***\n".join(s[:300] for s in loose)
     )
 
 
@@ -141,7 +142,9 @@ def test_practice_pages_show_no_answer(chapter, edition):
     text = "\n".join(source_of(c) for c in nb.cells)
     secrets = revealing_fragments(nbformat.read(chapter, as_version=4))
     shown = {
-        name: found for name, fragments in secrets.items() if (found := revealed(text, fragments))
+        name: found
+        for name, fragments in secrets.items()
+        if (found := revealed(text, fragments))
     }
     assert not shown, f"{chapter.name} shows its answers: {shown}"
 
@@ -150,7 +153,9 @@ def test_emptied_answers_lose_their_captions(edition):
     for name, nb in edition.items():
         for cell in nb.cells:
             if "answer" in cell_tags(cell):
-                assert "#| fig-cap:" not in source_of(cell) and "#| fig-alt:" not in source_of(cell)
+                assert "#| fig-cap:" not in source_of(
+                    cell
+                ) and "#| fig-alt:" not in source_of(cell)
         assert all("solution" not in cell_tags(c) for c in nb.cells), name
 
 
@@ -174,11 +179,16 @@ def test_with_every_answer_empty_only_checks_raise(chapter, edition):
             if not errors:
                 problems.append(f"check cell {index} passes with an empty answer")
             elif not (
-                errors[0].ename == "CheckFailed" and errors[0].evalue.startswith("no answer yet")
+                errors[0].ename == "CheckFailed"
+                and errors[0].evalue.startswith("no answer yet")
             ):
-                problems.append(f"check cell {index}: {errors[0].ename}: {errors[0].evalue}")
+                problems.append(
+                    f"check cell {index}: {errors[0].ename}: {errors[0].evalue}"
+                )
         elif errors:
-            problems.append(f"cell {index} raises {errors[0].ename}: {errors[0].evalue}")
+            problems.append(
+                f"cell {index} raises {errors[0].ename}: {errors[0].evalue}"
+            )
     assert not problems, f"practice {chapter.name}:\n" + "\n".join(problems)
 
 
@@ -230,12 +240,19 @@ def test_grader_passes_when_every_attempt_passes(tmp_path, capsys):
     solved = nbformat.read(chapter, as_version=4)
     nb = nbformat.read(path, as_version=4)
     answers = [c for c in nb.cells if "answer" in cell_tags(c)]
-    for cell, source in zip(answers, [c.source for c in solved.cells if "answer" in cell_tags(c)]):
+    for cell, source in zip(
+        answers, [c.source for c in solved.cells if "answer" in cell_tags(c)]
+    ):
         cell.source = source
-    answers[-1].source = practice.ANSWER_PLACEHOLDER  # one left for later: not attempted
+    answers[
+        -1
+    ].source = practice.ANSWER_PLACEHOLDER  # one left for later: not attempted
     nbformat.write(nb, path)
     status, lines = grade(capsys, tmp_path)
-    assert status == 0 and lines[0] == f"{chapter.name}: 4 passed, 0 failed, 1 not attempted"
+    assert (
+        status == 0
+        and lines[0] == f"{chapter.name}: 4 passed, 0 failed, 1 not attempted"
+    )
 
 
 def test_grader_on_a_folder_without_practice_notebooks_is_one_line(tmp_path, capsys):
@@ -249,7 +266,10 @@ def test_grader_command_line(tmp_path):
     done = subprocess.run([sys.executable, "-m", "booktools.practice", "check", str(tmp_path)],
                           capture_output=True, text=True, timeout=300)  # fmt: skip
     assert done.returncode == 0, done.stderr
-    assert done.stdout.splitlines()[0] == f"{PART_ONE[0].name}: 0 passed, 0 failed, 5 not attempted"
+    assert (
+        done.stdout.splitlines()[0]
+        == f"{PART_ONE[0].name}: 0 passed, 0 failed, 5 not attempted"
+    )
 
 
 def run_practice(capsys, *argv):
@@ -265,7 +285,9 @@ def test_learners_notebook_is_never_overwritten(tmp_path, capsys):
         status, err = run_practice(capsys, tmp_path, *force)
         assert status == 1 and len(err) == 1 and "not practice editions" in err[0]
         assert mine.read_text() == "my own work"
-    assert sorted(p.name for p in tmp_path.iterdir()) == [mine.name]  # nothing else written
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        mine.name
+    ]  # nothing else written
 
 
 def test_existing_practice_notebooks_need_force(tmp_path, capsys):
@@ -274,7 +296,9 @@ def test_existing_practice_notebooks_need_force(tmp_path, capsys):
     nb = nbformat.read(answered, as_version=4)
     nb.cells[-1].source = "my answer"
     nbformat.write(nb, answered)
-    with pytest.raises(practice.PracticeError, match="already holds 4 practice notebook"):
+    with pytest.raises(
+        practice.PracticeError, match="already holds 4 practice notebook"
+    ):
         practice.write_practice_edition(tmp_path, PART_ONE)
     assert "my answer" in answered.read_text()
     practice.write_practice_edition(tmp_path, PART_ONE, force=True)

@@ -21,6 +21,7 @@ import pytest
 from IPython.core.inputtransformer2 import TransformerManager
 
 from booktools import practice
+from booktools.exercises import required_names
 from booktools.sources import cell_tags, notebook_paths, source_of
 from dlbook.files import PROJECT_ROOT
 
@@ -52,7 +53,11 @@ def bound_and_read(source: str) -> tuple[set[str], set[str]]:
 
 def stated_names(markdown: str) -> set[str]:
     """Return the identifiers the markdown writes in backticks (`model`, `f(a, b)`, …)."""
-    return {name for span in BACKTICKED.findall(markdown) for name in IDENTIFIER.findall(span)}
+    return {
+        name
+        for span in BACKTICKED.findall(markdown)
+        for name in IDENTIFIER.findall(span)
+    }
 
 
 def names_no_cell_provides(nb: nbformat.NotebookNode) -> list[str]:
@@ -78,9 +83,16 @@ def names_no_cell_provides(nb: nbformat.NotebookNode) -> list[str]:
         if missing:
             kind = "check cell" if "check" in tags else "cell"
             first_line = next(
-                (line for line in source_of(cell).splitlines() if not line.startswith("#")), ""
+                (
+                    line
+                    for line in source_of(cell).splitlines()
+                    if not line.startswith("#")
+                ),
+                "",
             )
-            problems.append(f"{kind} {index} reads {sorted(missing)}: {first_line[:70]}")
+            problems.append(
+                f"{kind} {index} reads {sorted(missing)}: {first_line[:70]}"
+            )
         if "check" not in tags:
             available |= bound
     return problems
@@ -89,8 +101,9 @@ def names_no_cell_provides(nb: nbformat.NotebookNode) -> list[str]:
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.name)
 def test_no_cell_needs_a_name_only_an_answer_defines(chapter):
     problems = names_no_cell_provides(nbformat.read(chapter, as_version=4))
-    assert not problems, f"{chapter.name}: state these names in the Task or define them:\n" + (
-        "\n".join(problems)
+    assert not problems, (
+        f"{chapter.name}: state these names in the Task or define them:\n"
+        + ("\n".join(problems))
     )
 
 
@@ -105,7 +118,9 @@ def edition(tmp_path_factory):
 def test_practice_edition_needs_no_name_it_does_not_provide(chapter, edition):
     nb = edition[chapter.name]
     assert all(
-        practice.ANSWER_PLACEHOLDER in source_of(c) for c in nb.cells if "answer" in cell_tags(c)
+        practice.ANSWER_PLACEHOLDER in source_of(c)
+        for c in nb.cells
+        if "answer" in cell_tags(c)
     )
     problems = names_no_cell_provides(nb)
     assert not problems, f"practice {chapter.name}:\n" + "\n".join(problems)
@@ -115,9 +130,9 @@ def notebook(*cells: tuple[str, str, list[str]]) -> nbformat.NotebookNode:
     """Return a notebook of (kind, source, tags) cells, kind "md" or "code"."""
     nb = nbformat.v4.new_notebook()
     for kind, source, tags in cells:
-        cell = (nbformat.v4.new_markdown_cell if kind == "md" else nbformat.v4.new_code_cell)(
-            source
-        )
+        cell = (
+            nbformat.v4.new_markdown_cell if kind == "md" else nbformat.v4.new_code_cell
+        )(source)
         cell.metadata["tags"] = tags
         nb.cells.append(cell)
     return nb
@@ -128,7 +143,11 @@ def test_a_check_reading_an_unstated_answer_name_is_caught():
         ("md", "**Task**\n\n- Compute the `loss` of the batch.", []),
         ("code", "import torch\nbatch = torch.ones(3)", ["setup"]),
         ("code", "scores = batch * 2\nloss = scores.mean()", ["answer"]),
-        ("code", "#| include: false\nassert scores.shape == (3,) and loss == 2", ["check"]),
+        (
+            "code",
+            "#| include: false\nassert scores.shape == (3,) and loss == 2",
+            ["check"],
+        ),
         ("code", "print(loss, len(batch))", []),
     )
     (problem,) = names_no_cell_provides(nb)
@@ -138,7 +157,11 @@ def test_a_check_reading_an_unstated_answer_name_is_caught():
 def test_a_later_cell_reading_an_unstated_answer_name_is_caught():
     nb = notebook(
         ("code", "criterion = make_loss()", ["answer"]),
-        ("code", "try:\n    x = criterion(1)\nexcept ValueError as error:\n    print(error)", []),
+        (
+            "code",
+            "try:\n    x = criterion(1)\nexcept ValueError as error:\n    print(error)",
+            [],
+        ),
         ("code", "#| include: false\nhelper = 1\nassert helper", ["check"]),
         ("code", "print(helper)", []),  # a check's names do not count: it may fail
     )
@@ -151,8 +174,30 @@ def test_a_later_cell_reading_an_unstated_answer_name_is_caught():
 def test_a_stated_name_or_one_the_cell_defines_is_accepted():
     nb = notebook(
         ("md", "Call the function `pairwise_squared_distance(a, b)`.", []),
-        ("code", "def pairwise_squared_distance(a, b):\n    return 0\nshift = 1", ["answer"]),
-        ("code", "%matplotlib inline\nprint(pairwise_squared_distance(1, 2))", ["check"]),
-        ("code", "criterion = len\nfor shift in [criterion([1])]:\n    print(shift)", []),
+        (
+            "code",
+            "def pairwise_squared_distance(a, b):\n    return 0\nshift = 1",
+            ["answer"],
+        ),
+        (
+            "code",
+            "%matplotlib inline\nprint(pairwise_squared_distance(1, 2))",
+            ["check"],
+        ),
+        (
+            "code",
+            "criterion = len\nfor shift in [criterion([1])]:\n    print(shift)",
+            [],
+        ),
     )
     assert names_no_cell_provides(nb) == []
+
+
+def test_required_names_reads_a_check_whose_lines_start_with_operators():
+    # a formatter may begin a continuation line with != or %, which are also IPython's
+    # shell and magic prefixes; a real magic line is still accepted
+    check = (
+        '%matplotlib inline\nrequire("a", "b")\n'
+        'expect(\n    a\n    != len(\n        b\n    )\n    % 3,\n    "msg",\n)\n'
+    )
+    assert required_names(check) == ["a", "b"]

@@ -27,4 +27,6 @@ def test_a_dropped_claim_cell_does_not_split_a_run_of_solution_cells():
     pointers = [c for c in cells if c.source.startswith("*The solved chapter")]
     assert len(pointers) == 1
     assert not any("assert 1 + 1" in c.source for c in cells)
-    assert cells.index(pointers[0]) == len(cells) - 2  # the pointer, then the next section
+    assert (
+        cells.index(pointers[0]) == len(cells) - 2
+    )  # the pointer, then the next section

@@ -32,5 +32,8 @@ def test_post_render_refuses_a_missing_output_folder(tmp_path, capsys):
 
 def test_header_links_point_to_the_published_folders():
     header = chapter_header("01-x.ipynb")
-    assert f"](../{NOTEBOOKS}/01-x.ipynb)" in header and f"](../{PRACTICE}/01-x.ipynb)" in header
+    assert (
+        f"](../{NOTEBOOKS}/01-x.ipynb)" in header
+        and f"](../{PRACTICE}/01-x.ipynb)" in header
+    )
     assert header.startswith('::: {.content-visible when-format="html"}')

@@ -12,7 +12,9 @@ def test_pre_render_creates_the_folder_quarto_names(tmp_path, monkeypatch, capsy
     names = sorted(p.name for p in notebook_paths())
     assert sorted(p.name for p in (output / NOTEBOOKS).iterdir()) == names
     assert sorted(p.name for p in (output / PRACTICE).iterdir()) == names
-    assert f"published {2 * len(names)} notebooks into {output}" in capsys.readouterr().out
+    assert (
+        f"published {2 * len(names)} notebooks into {output}" in capsys.readouterr().out
+    )
 
 
 def test_a_folder_given_by_hand_must_exist(tmp_path, monkeypatch):

@@ -1,16 +1,18 @@
-"""Check your answer: the cells under each exercise that say, in one sentence, what is not right.
+"""Check your answer: the cells under each exercise that say, in one sentence, what is
+not right.
 
-A check cell reads only the names its Task states, tests what the Task asks (behaviour, shapes,
-values within a tolerance) and fails with a plain message that never gives the answer away::
+A check cell reads only the names its Task states, tests what the Task asks (behaviour,
+shapes, values within a tolerance) and fails with a plain message that never gives the
+answer away::
 
-    from dlbook.course.checking import expect, require
+from dlbook.course.checking import expect, require
 
     require("tensor_a")  # "no answer yet: define `tensor_a` in the cell above"
     expect(isinstance(tensor_a, torch.Tensor), "`tensor_a` must be a tensor")
 
-Where a check must compare with a known value, :func:`seal` turns the value into an opaque
-string once, and :func:`matches` compares an answer with it without the value appearing on the
-page.
+Where a check must compare with a known value, :func:`seal` turns the value into an
+opaque string once, and :func:`matches` compares an answer with it without the value
+appearing on the page.
 """
 
 from __future__ import annotations
@@ -40,7 +42,11 @@ def require(*names: str) -> None:
     missing = [name for name in names if name not in namespace]
     if missing:
         quoted = [f"`{name}`" for name in missing]
-        listed = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
+        listed = (
+            quoted[0]
+            if len(quoted) == 1
+            else ", ".join(quoted[:-1]) + " and " + quoted[-1]
+        )
         raise CheckFailed(f"no answer yet: define {listed} in the cell above")
 
 
@@ -51,7 +57,8 @@ def expect(condition: object, message: str) -> None:
 
 
 def attempt(call: Callable[[], Any], message: str) -> Any:
-    """Return ``call()``; when the answer's code raises, fail with ``message`` and the error."""
+    """Return ``call()``; when the answer's code raises, fail with ``message`` and the
+    error."""
     try:
         return call()
     except CheckFailed:
@@ -61,7 +68,8 @@ def attempt(call: Callable[[], Any], message: str) -> Any:
 
 
 def as_array(value: Any) -> np.ndarray | None:
-    """Return ``value`` (tensor, array, number, nested list) as float64, or None if it is not one."""
+    """Return ``value`` (tensor, array, number, nested list) as float64, or None if it
+    is not one."""
     if value is None or isinstance(value, (str, bytes)):
         return None
     try:
@@ -83,24 +91,30 @@ def seal(value: Any) -> str:
 
 
 def matches(value: Any, sealed: str, rtol: float = 1e-4, atol: float = 1e-6) -> bool:
-    """Return True when ``value`` has the sealed value's numbers (any shape with as many)."""
+    """Return True when ``value`` has the sealed value's numbers (any shape with as
+    many)."""
     data = json.loads(zlib.decompress(base64.b64decode(sealed)))
     array = as_array(value)
     expected = np.asarray(data["values"], dtype=np.float64)
     if array is None or array.size != expected.size:
         return False
-    return bool(np.allclose(array.ravel(), expected, rtol=rtol, atol=atol, equal_nan=True))
+    return bool(
+        np.allclose(array.ravel(), expected, rtol=rtol, atol=atol, equal_nan=True)
+    )
 
 
-_RECORDING: list[torch.utils.hooks.RemovableHandle] = []  # the hook of the current recording
+_RECORDING: list[
+    torch.utils.hooks.RemovableHandle
+] = []  # the hook of the current recording
 
 
 def record_passes(in_features: int) -> list[tuple[bool, bool]]:
-    """Record every later pass through an ``nn.Linear`` with ``in_features`` inputs, any model's.
+    """Record every later pass through an ``nn.Linear`` with ``in_features`` inputs, any
+    model's.
 
-    Returns the list that each pass appends ``(in training mode, recording gradients)`` to, so
-    that a check can tell how the answer's training and validation passes ran. A new recording
-    ends the previous one.
+    Returns the list that each pass appends ``(in training mode, recording gradients)``
+    to, so that a check can tell how the answer's training and validation passes ran. A
+    new recording ends the previous one.
     """
     for handle in _RECORDING:
         handle.remove()

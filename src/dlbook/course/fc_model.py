@@ -1,4 +1,5 @@
-"""Stand-ins for the intro-to-PyTorch notebooks' ``fc_model`` module: Network, validation, train."""
+"""Stand-ins for the intro-to-PyTorch notebooks' ``fc_model`` module: Network,
+validation, train."""
 
 from __future__ import annotations
 
@@ -9,13 +10,17 @@ from torch import nn
 
 from dlbook.models import FCNetwork
 
-# the same constructor, Network(input_size, output_size, hidden_layers, drop_p=0.5), and the same
-# layer names (hidden_layers, output, dropout); the book's checkpoints know it as FCNetwork
+# the same constructor, Network(input_size, output_size, hidden_layers, drop_p=0.5), and
+# the same layer names (hidden_layers, output, dropout); the book's checkpoints know it
+# as FCNetwork
 Network = FCNetwork
 
 
-def validation(model: nn.Module, testloader: Iterable, criterion: Callable) -> tuple[float, float]:
-    """Return the loss and the accuracy summed over batches; divide both by ``len(testloader)``."""
+def validation(
+    model: nn.Module, testloader: Iterable, criterion: Callable
+) -> tuple[float, float]:
+    """Return the loss and the accuracy summed over batches; divide both by
+    ``len(testloader)``."""
     test_loss, accuracy = 0.0, 0.0
     for images, labels in testloader:
         log_ps = model(images.reshape(len(images), -1))
@@ -33,7 +38,8 @@ def train(
     epochs: int = 5,
     print_every: int = 40,
 ) -> None:
-    """Train for ``epochs``; every ``print_every`` steps print the training and test metrics."""
+    """Train for ``epochs``; every ``print_every`` steps print the training and test
+    metrics."""
     steps, running_loss = 0, 0.0
     for epoch in range(1, epochs + 1):
         model.train()
@@ -49,7 +55,8 @@ def train(
                 with torch.no_grad():
                     test_loss, accuracy = validation(model, testloader, criterion)
                 print(
-                    f"Epoch: {epoch}/{epochs}  Training Loss: {running_loss / print_every:.3f}  "
+                    f"Epoch: {epoch}/{epochs}  Training Loss: "
+                    f"{running_loss / print_every:.3f}  "
                     f"Test Loss: {test_loss / len(testloader):.3f}  "
                     f"Test Accuracy: {accuracy / len(testloader):.3f}"
                 )

@@ -1,5 +1,6 @@
-"""Stand-ins for the intro-to-PyTorch notebooks' ``helper`` module: the same four functions, with
-the same names and arguments (``test_network``, ``imshow``, ``view_recon``, ``view_classify``)."""
+"""Stand-ins for the intro-to-PyTorch notebooks' ``helper`` module: the same four
+functions, with the same names and arguments (``test_network``, ``imshow``,
+``view_recon``, ``view_classify``)."""
 
 from __future__ import annotations
 
@@ -19,11 +20,13 @@ IMAGENET_STD = (0.229, 0.224, 0.225)
 
 
 def test_network(net: nn.Module, trainloader: Iterable) -> bool:
-    """Take one training step that asks ``net`` to reproduce its input batch; return True.
+    """Take one training step that asks ``net`` to reproduce its input batch; return
+    True.
 
-    A smoke test: it fails loudly (shape errors, missing gradients) when the network cannot be
-    trained on batches of this loader. Like the course's helper, it fits the outputs to the images
-    with a mean squared error, so the network's output must have the images' shape.
+    A smoke test: it fails loudly (shape errors, missing gradients) when the network
+    cannot be trained on batches of this loader. Like the course's helper, it fits the
+    outputs to the images with a mean squared error, so the network's output must have
+    the images' shape.
     """
     images, _ = next(iter(trainloader))
     optimizer = torch.optim.Adam(net.parameters(), lr=0.001)
@@ -31,7 +34,8 @@ def test_network(net: nn.Module, trainloader: Iterable) -> bool:
     outputs = net(images)
     if outputs.shape != images.shape:
         raise ValueError(
-            f"test_network fits the outputs to the input images, so they need the images' shape "
+            "test_network fits the outputs to the input images, so they need the "
+            "images' shape "
             f"{tuple(images.shape)}; the network returned {tuple(outputs.shape)}"
         )
     loss = nn.functional.mse_loss(outputs, images)
@@ -40,18 +44,24 @@ def test_network(net: nn.Module, trainloader: Iterable) -> bool:
     return True
 
 
-def imshow(image: torch.Tensor, ax=None, title: str | None = None, normalize: bool = True):
-    """Show a ``[C, H, W]`` image tensor on ``ax`` (a new one by default) without frame or ticks.
+def imshow(
+    image: torch.Tensor, ax=None, title: str | None = None, normalize: bool = True
+):
+    """Show a ``[C, H, W]`` image tensor on ``ax`` (a new one by default) without frame
+    or ticks.
 
-    With ``normalize=True`` it first undoes the ImageNet normalisation (mean and standard deviation
-    per colour channel, as in the transfer-learning notebook) and clips to [0, 1]; a one-channel
-    image is shown in grey. Returns the axes.
+    With ``normalize=True`` it first undoes the ImageNet normalisation (mean and
+    standard deviation per colour channel, as in the transfer-learning notebook) and
+    clips to [0, 1]; a one-channel image is shown in grey. Returns the axes.
     """
     if ax is None:
         _, ax = plt.subplots()
-    picture = image.detach().cpu().numpy().transpose((1, 2, 0))  # [H, W, C] for matplotlib
+    # [H, W, C] for matplotlib
+    picture = image.detach().cpu().numpy().transpose((1, 2, 0))
     if normalize:
-        picture = np.clip(np.array(IMAGENET_STD) * picture + np.array(IMAGENET_MEAN), 0, 1)
+        picture = np.clip(
+            np.array(IMAGENET_STD) * picture + np.array(IMAGENET_MEAN), 0, 1
+        )
     if picture.shape[2] == 1:
         ax.imshow(picture[:, :, 0], cmap="gray")
     else:
@@ -67,7 +77,8 @@ def imshow(image: torch.Tensor, ax=None, title: str | None = None, normalize: bo
 
 
 def view_recon(img: torch.Tensor, recon: torch.Tensor):
-    """Show an image beside its reconstruction (both tensors of the same size); return the figure."""
+    """Show an image beside its reconstruction (both tensors of the same size); return
+    the figure."""
     fig, axes = plt.subplots(ncols=2, sharex=True, sharey=True)
     for ax, picture, name in zip(axes, (img, recon), ("image", "reconstruction")):
         ax.imshow(picture.detach().cpu().numpy().squeeze(), cmap="gray")
@@ -77,13 +88,16 @@ def view_recon(img: torch.Tensor, recon: torch.Tensor):
 
 
 def view_classify(img: torch.Tensor, ps: torch.Tensor, version: str = "MNIST"):
-    """Show an image beside a bar chart of its class probabilities (``version``: MNIST or Fashion)."""
+    """Show an image beside a bar chart of its class probabilities (``version``: MNIST
+    or Fashion)."""
     if version not in VERSIONS:
         raise ValueError(f"version must be one of {sorted(VERSIONS)}, got {version!r}")
     class_names = VERSIONS[version]
     probabilities = ps.detach().cpu().flatten().numpy()
     if len(probabilities) != len(class_names):
-        raise ValueError(f"expected {len(class_names)} probabilities, got {len(probabilities)}")
+        raise ValueError(
+            f"expected {len(class_names)} probabilities, got {len(probabilities)}"
+        )
     fig, (left, right) = plt.subplots(1, 2, figsize=(6.5, 3), width_ratios=(1, 1.4))
     # reshape a copy: the course's helper resizes the caller's tensor in place
     left.imshow(as_image(img.detach().cpu().reshape(-1, 28, 28)), cmap="gray")

@@ -1,4 +1,5 @@
-"""``python -m dlbook.data``: provision every dataset (see ``dlbook.data.provision``)."""
+"""``python -m dlbook.data``: provision every dataset (see ``dlbook.data.provision``).
+"""
 
 from dlbook.interrupts import exit_quietly_on_interrupt
 

@@ -1,10 +1,12 @@
-"""The final exercise's corrupted MNIST: the course's own recipe applied to the real digits.
+"""The final exercise's corrupted MNIST: the course's own recipe applied to the real
+digits.
 
-The course (``tools/corrupt_mnist.py`` of the MLOps course) rotates each stack of 5,000 MNIST
-digits with torchvision's ``RandomRotation(50)``, which draws one angle for the whole stack, and
-divides by 255; the first 30,000 training digits make six shards, the first 5,000 test digits the
-test set. Files written here carry a checksummed manifest; a folder without one (the course's
-own download) is checked by name, shape, dtype and value range instead.
+The course (``tools/corrupt_mnist.py`` of the MLOps course) rotates each stack of 5,000
+MNIST digits with torchvision's ``RandomRotation(50)``, which draws one angle for the
+whole stack, and divides by 255; the first 30,000 training digits make six shards, the
+first 5,000 test digits the test set. Files written here carry a checksummed manifest; a
+folder without one (the course's own download) is checked by name, shape, dtype and
+value range instead.
 """
 
 from __future__ import annotations
@@ -54,24 +56,28 @@ def corrupt_file_names() -> list[str]:
 
 
 def rotate_stack(digits: torch.Tensor) -> tuple[torch.Tensor, float]:
-    """Apply the course's ``RandomRotation(50)`` to a ``[N, 28, 28]`` stack; return it and the angle.
+    """Apply the course's ``RandomRotation(50)`` to a ``[N, 28, 28]`` stack; return it
+    and the angle.
 
-    torchvision treats the stack as one image with N channels, so every digit turns by the same
-    angle (nearest-neighbour, corners filled with 0). The angle comes from torch's global generator.
+    torchvision treats the stack as one image with N channels, so every digit turns by
+    the same angle (nearest-neighbour, corners filled with 0). The angle comes from
+    torch's global generator.
     """
     from torchvision import transforms
 
     rotation = transforms.RandomRotation(MAX_ANGLE)
     before = torch.get_rng_state()
-    angle = rotation.get_params(rotation.degrees)  # the draw the transform is about to make
+    # the draw the transform is about to make
+    angle = rotation.get_params(rotation.degrees)
     torch.set_rng_state(before)
     return rotation(digits), angle
 
 
 def build_corrupt_mnist(seed: int) -> tuple[dict[str, torch.Tensor], dict[str, torch.Tensor]]:
-    """Compute the course's files (by name) and the angles drawn, from real MNIST, drawing the
-    angles in the script's order (ten training files, then the test file), so that a seed gives
-    the script's test file as well as its first six training files."""
+    """Compute the course's files (by name) and the angles drawn, from real MNIST,
+    drawing the angles in the script's order (ten training files, then the test file),
+    so that a seed gives the script's test file as well as its first six training files.
+    """
     from torchvision import transforms
 
     train, test = mnist(train=True), mnist(train=False)
@@ -98,8 +104,9 @@ def build_corrupt_mnist(seed: int) -> tuple[dict[str, torch.Tensor], dict[str, t
 
 
 def turned_test_digits(angle: float) -> tuple[torch.Tensor, torch.Tensor]:
-    """Return MNIST's first 5,000 test digits turned by ``angle`` degrees the course's way (one
-    turn for the stack, nearest-neighbour, / 255) as ``[5000, 1, 28, 28]`` images, and targets."""
+    """Return MNIST's first 5,000 test digits turned by ``angle`` degrees the course's
+    way (one turn for the stack, nearest-neighbour, / 255) as ``[5000, 1, 28, 28]``
+    images, and targets."""
     from torchvision.transforms import InterpolationMode
     from torchvision.transforms import functional as TF
 
@@ -109,23 +116,23 @@ def turned_test_digits(angle: float) -> tuple[torch.Tensor, torch.Tensor]:
 
 
 def randomly_turned_test_digits(seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
-    """Return MNIST's first 5,000 test digits each turned by its own random angle within ±50°
-    (nearest-neighbour, / 255), as ``[5000, 1, 28, 28]`` images, and targets."""
+    """Return MNIST's first 5,000 test digits each turned by its own random angle within
+    ±50° (nearest-neighbour, / 255), as ``[5000, 1, 28, 28]`` images, and targets."""
     from torchvision.transforms import InterpolationMode
     from torchvision.transforms import functional as TF
 
     test = mnist(train=False)
     angles = (torch.rand(TEST_SIZE, generator=torch.Generator().manual_seed(seed)) * 2 - 1) * 50
     turned = [TF.rotate(digit[None], float(a), InterpolationMode.NEAREST)
-              for digit, a in zip(test.data[:TEST_SIZE], angles)]  # fmt: skip
+              for digit, a in zip(test.data[:TEST_SIZE], angles)]
     return torch.stack(turned) / 255.0, test.targets[:TEST_SIZE].clone()
 
 
 def _read_manifest(folder: Path) -> dict | None:
     """Return the parsed manifest of a corrupted-MNIST folder, or None when it has none.
 
-    The manifest is what the checksums are checked against, so a damaged one is an error (never
-    taken for the course's own folder, which has no manifest at all)."""
+    The manifest is what the checksums are checked against, so a damaged one is an error
+    (never taken for the course's own folder, which has no manifest at all)."""
     path = folder / MANIFEST
     if not os.path.lexists(path):
         return None
@@ -150,7 +157,8 @@ def _damaged_corrupt_files(folder: Path, manifest: dict) -> list[str]:
 
 
 def generate_corrupt_mnist(seed: int = CORRUPT_SEED) -> str:
-    """Write corrupted MNIST in the course's layout unless it is already present and intact."""
+    """Write corrupted MNIST in the course's layout unless it is already present and
+    intact."""
     folder = corrupt_dir()
     remove_abandoned_builds(folder)
     manifest = _read_manifest(folder)
@@ -160,8 +168,10 @@ def generate_corrupt_mnist(seed: int = CORRUPT_SEED) -> str:
         if not damaged:
             return f"corrupted MNIST: {display_path(folder)} has all 14 files, verified; nothing changed"
         raise DataError(
-            f"corrupted MNIST: {', '.join(damaged)} in {display_path(folder)} missing or damaged "
-            f"(checksum mismatch); delete {display_path(folder)} and run `python -m dlbook.data` "
+            f"corrupted MNIST: {', '.join(damaged)} in {display_path(folder)} missing "
+            "or damaged "
+            f"(checksum mismatch); delete {display_path(folder)} and run `python -m "
+            "dlbook.data` "
             "to regenerate it"
         )
     if manifest is None and existing:
@@ -169,13 +179,17 @@ def generate_corrupt_mnist(seed: int = CORRUPT_SEED) -> str:
             for name in existing:
                 read_corrupt_file(name, folder)  # raises DataError naming a wrong file
             return (
-                f"corrupted MNIST: {display_path(folder)} holds the course's own 14 files (no "
-                f"{MANIFEST}: names, shapes, dtypes and value ranges checked, not checksummed); "
+                f"corrupted MNIST: {display_path(folder)} holds the course's own 14 "
+                "files (no "
+                f"{MANIFEST}: names, shapes, dtypes and value ranges checked, not "
+                "checksummed); "
                 "left alone"
             )
         raise DataError(
-            f"corrupted MNIST: {display_path(folder)} holds files without a {MANIFEST}; they were "
-            "not written by dlbook, so they are left alone. Move them away to regenerate."
+            f"corrupted MNIST: {display_path(folder)} holds files without a "
+            f"{MANIFEST}; they were "
+            "not written by dlbook, so they are left alone. Move them away to "
+            "regenerate."
         )
     start = time.perf_counter()
     _install(folder, *build_corrupt_mnist(seed), seed)
@@ -185,8 +199,8 @@ def generate_corrupt_mnist(seed: int = CORRUPT_SEED) -> str:
 
 
 def _install(folder: Path, files: dict, truth: dict, seed: int) -> None:
-    """Write the files and their manifest into a new sibling folder, verify them there, then
-    rename it into place (see :func:`dlbook.data.install.build_folder`)."""
+    """Write the files and their manifest into a new sibling folder, verify them there,
+    then rename it into place (see :func:`dlbook.data.install.build_folder`)."""
     refuse_foreign_entries(folder, [*files, GROUND_TRUTH, MANIFEST], "corrupted MNIST")
 
     def fill(partial: Path) -> None:
@@ -213,7 +227,8 @@ def _expected_form(name: str) -> tuple[torch.dtype, tuple[int, ...], float, floa
 
 
 def _check_form(path: Path, tensor) -> None:
-    """Raise DataError unless ``tensor`` has the dtype, shape and value range of the course's file."""
+    """Raise DataError unless ``tensor`` has the dtype, shape and value range of the
+    course's file."""
     dtype, shape, low, high = _expected_form(path.name)
     wanted = f"{str(dtype).removeprefix('torch.')} {list(shape)} with values in [{low:g}, {high:g}]"
     if not isinstance(tensor, torch.Tensor):
@@ -228,32 +243,37 @@ def _check_form(path: Path, tensor) -> None:
 
 
 def read_corrupt_file(name: str, folder: Path | None = None) -> torch.Tensor:
-    """Load one file of a corrupted-MNIST folder: checked against its manifest when it has one,
-    otherwise (the course's own folder) by shape, dtype and value range."""
+    """Load one file of a corrupted-MNIST folder: checked against its manifest when it
+    has one, otherwise (the course's own folder) by shape, dtype and value range."""
     folder = Path(folder) if folder is not None else corrupt_dir()
     manifest = _read_manifest(folder)
     path = folder / name
     if manifest is None and not any((folder / n).exists() for n in corrupt_file_names()):
         raise DataError(
-            f"corrupted MNIST is missing from {display_path(folder)}; run `python -m dlbook.data`"
+            f"corrupted MNIST is missing from {display_path(folder)}; run `python -m "
+            "dlbook.data`"
         )
     if manifest is not None:
         expected = manifest["files"].get(name)
         if expected is None or not path.is_file() or not file_matches(path, expected):
             raise DataError(
-                f"{display_path(path)} is missing or damaged (checksum mismatch); delete "
-                f"{display_path(folder)} and run `python -m dlbook.data` to regenerate it"
+                f"{display_path(path)} is missing or damaged (checksum mismatch); "
+                "delete "
+                f"{display_path(folder)} and run `python -m dlbook.data` to regenerate "
+                "it"
             )
         if manifest.get("recipe") != RECIPE:
             raise DataError(
-                f"{display_path(folder)} was generated by an older recipe, not the course's; "
+                f"{display_path(folder)} was generated by an older recipe, not the "
+                "course's; "
                 "run `python -m dlbook.data` to regenerate it"
             )
         tensor = torch.load(path, map_location="cpu", weights_only=True)
         if name != GROUND_TRUTH:
+            # a checksum proves the file unchanged, not the generator right
             _check_form(
                 path, tensor
-            )  # a checksum proves the file unchanged, not the generator right
+            )
         return tensor
     if not path.is_file():
         raise DataError(f"{display_path(path)} is missing (the course's folder has 14 files)")
@@ -268,8 +288,9 @@ def read_corrupt_file(name: str, folder: Path | None = None) -> torch.Tensor:
 def load_corrupt_mnist(
     split: str = "train", folder: Path | None = None
 ) -> tuple[torch.Tensor, torch.Tensor]:
-    """Return verified corrupted-MNIST images ``[N, 28, 28]`` and targets ``[N]`` of ``"train"``
-    (the six files joined) or ``"test"``; ``folder`` defaults to the book's."""
+    """Return verified corrupted-MNIST images ``[N, 28, 28]`` and targets ``[N]`` of
+    ``"train"`` (the six files joined) or ``"test"``; ``folder`` defaults to the book's.
+    """
     if split not in ("train", "test"):
         raise ValueError(f"split must be 'train' or 'test', not {split!r}")
     if split == "test":
@@ -282,5 +303,6 @@ def load_corrupt_mnist(
 
 
 def load_corrupt_ground_truth() -> dict[str, torch.Tensor]:
-    """Return the rotation angles drawn for the six training shards and for the test set."""
+    """Return the rotation angles drawn for the six training shards and for the test
+    set."""
     return read_corrupt_file(GROUND_TRUTH)

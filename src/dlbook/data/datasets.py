@@ -1,4 +1,5 @@
-"""torchvision loaders rooted at ``data/``, dataset specs, and datasets as normalised tensors."""
+"""torchvision loaders rooted at ``data/``, dataset specs, and datasets as normalised
+tensors."""
 
 from __future__ import annotations
 
@@ -18,7 +19,8 @@ from dlbook.files import data_dir
 
 @dataclass(frozen=True)
 class DatasetSpec:
-    """What a model needs to know about a dataset: input shape, classes and normalisation."""
+    """What a model needs to know about a dataset: input shape, classes and
+    normalisation."""
 
     name: str
     title: str
@@ -37,10 +39,10 @@ DIGITS = tuple(str(d) for d in range(10))
 FASHION_CLASSES = (
     "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
     "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
-)  # fmt: skip
+)
 CIFAR_CLASSES = (
     "airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck",
-)  # fmt: skip
+)
 
 DATASET_SPECS = {
     "mnist": DatasetSpec("mnist", "MNIST", (1, 28, 28), DIGITS, (0.5,), (0.5,)),
@@ -54,7 +56,8 @@ DATASET_SPECS = {
 
 
 def dataset_spec(name: str) -> DatasetSpec:
-    """Return the spec of a dataset by name; unknown names raise a ValueError listing valid ones."""
+    """Return the spec of a dataset by name; unknown names raise a ValueError listing
+    valid ones."""
     try:
         return DATASET_SPECS[name]
     except KeyError:
@@ -70,7 +73,8 @@ def mnist(train: bool = True, transform: Callable | None = None):
 
 
 def fashion_mnist(train: bool = True, transform: Callable | None = None):
-    """Return torchvision's Fashion-MNIST rooted at ``data/`` after verifying its files."""
+    """Return torchvision's Fashion-MNIST rooted at ``data/`` after verifying its files.
+    """
     from torchvision import datasets
 
     root = ensure_raw(FASHION_MNIST)
@@ -87,7 +91,8 @@ def cifar10(train: bool = True, transform: Callable | None = None):
         return datasets.CIFAR10(data_dir(), train=train, transform=transform, download=True)
     except Exception as exc:  # noqa: BLE001 - offline, torchvision fails in several ways
         raise DataError(
-            "CIFAR-10 needs the internet: none of the offline sources holds it, and the download failed "
+            "CIFAR-10 needs the internet: none of the offline sources holds it, and "
+            "the download failed "
             f"({type(exc).__name__}); run this cell on a machine that is online"
         ) from exc
     finally:
@@ -98,13 +103,15 @@ LOADERS: dict[str, Callable] = {"mnist": mnist, "fashionmnist": fashion_mnist, "
 
 
 def load_dataset(name: str, train: bool = True, transform: Callable | None = None):
-    """Return the torchvision dataset called ``name`` (``mnist``, ``fashionmnist`` or ``cifar``)."""
+    """Return the torchvision dataset called ``name`` (``mnist``, ``fashionmnist`` or
+    ``cifar``)."""
     dataset_spec(name)
     return LOADERS[name](train=train, transform=transform)
 
 
 def as_tensors(dataset, spec: DatasetSpec, limit: int | None = None) -> TensorDataset:
-    """Turn a torchvision image dataset into normalised float images and int64 labels."""
+    """Turn a torchvision image dataset into normalised float images and int64 labels.
+    """
     images = torch.as_tensor(np.asarray(dataset.data[:limit]))
     if images.ndim == 3:
         images = images.unsqueeze(1)
@@ -118,6 +125,7 @@ def as_tensors(dataset, spec: DatasetSpec, limit: int | None = None) -> TensorDa
 
 
 def load_tensors(name: str, train: bool = True, limit: int | None = None) -> TensorDataset:
-    """Return a dataset as one normalised ``TensorDataset`` (fast to train on, no per-image PIL)."""
+    """Return a dataset as one normalised ``TensorDataset`` (fast to train on, no
+    per-image PIL)."""
     spec = dataset_spec(name)
     return as_tensors(load_dataset(name, train=train), spec, limit)

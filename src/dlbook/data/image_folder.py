@@ -1,6 +1,7 @@
-"""Real Fashion-MNIST images written as PNG files in ImageFolder layout (``data/fashion-folder``),
-verified against a manifest of checksums, and rebuilt whole when a file or class folder goes
-missing (in a temporary sibling, renamed into place: see :mod:`dlbook.data.install`)."""
+"""Real Fashion-MNIST images written as PNG files in ImageFolder layout
+(``data/fashion-folder``), verified against a manifest of checksums, and rebuilt whole
+when a file or class folder goes missing (in a temporary sibling, renamed into place:
+see :mod:`dlbook.data.install`)."""
 
 from __future__ import annotations
 
@@ -30,7 +31,8 @@ def image_folder_dir() -> Path:
 
 
 def expected_images(classes: Sequence[str], per_class: dict[str, int]) -> dict[str, bytes]:
-    """Return the PNG bytes of every image the folder should hold, by path relative to its root."""
+    """Return the PNG bytes of every image the folder should hold, by path relative to
+    its root."""
     from PIL import Image
 
     images: dict[str, bytes] = {}
@@ -47,7 +49,8 @@ def expected_images(classes: Sequence[str], per_class: dict[str, int]) -> dict[s
 
 
 def _read_manifest(root: Path) -> dict[str, str] | None:
-    """Return the manifest's ``{relative path: sha256}``, or None when absent or unreadable."""
+    """Return the manifest's ``{relative path: sha256}``, or None when absent or
+    unreadable."""
     try:
         files = json.loads((root / MANIFEST).read_text())["files"]
     except (OSError, ValueError, KeyError, TypeError):
@@ -59,7 +62,8 @@ def write_image_folder(
     classes: Sequence[str] = IMAGE_FOLDER_CLASSES,
     per_class: dict[str, int] | None = None,
 ) -> str:
-    """Write, verify or repair the image folder; return one line saying what was done."""
+    """Write, verify or repair the image folder; return one line saying what was done.
+    """
     per_class = per_class or IMAGE_FOLDER_PER_CLASS
     unknown = [c for c in classes if c not in FASHION_CLASSES]
     if unknown:
@@ -91,6 +95,7 @@ def write_image_folder(
         return f"image folder: {where} has all {len(images)} images, verified; recorded checksums"
     folders = sorted({rel.rsplit("/", 1)[0] for rel in repaired})
     return (
-        f"image folder: repaired {len(repaired)} missing or damaged PNG images in {where} "
+        f"image folder: repaired {len(repaired)} missing or damaged PNG images in "
+        f"{where} "
         f"({', '.join(folders)})"
     )

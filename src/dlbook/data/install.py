@@ -1,8 +1,9 @@
-"""How dataset folders are installed: built whole in a temporary sibling, verified there, then
-renamed into place, one provisioning run at a time.
+"""How dataset folders are installed: built whole in a temporary sibling, verified
+there, then renamed into place, one provisioning run at a time.
 
-An interrupted, killed or failed build leaves the previous folder or none, never part of one; the
-half-built sibling a killed run leaves behind is deleted by the next build of the same folder.
+An interrupted, killed or failed build leaves the previous folder or none, never part of
+one; the half-built sibling a killed run leaves behind is deleted by the next build of
+the same folder.
 """
 
 from __future__ import annotations
@@ -28,8 +29,8 @@ def _partial_prefix(folder: Path) -> str:
 
 
 def remove_abandoned_builds(folder: Path) -> None:
-    """Delete the half-built siblings of ``folder`` whose process is gone (a build still running
-    in another process is left alone)."""
+    """Delete the half-built siblings of ``folder`` whose process is gone (a build still
+    running in another process is left alone)."""
     for partial in folder.parent.glob(f"{_partial_prefix(folder)}*"):
         pid = partial.name.removeprefix(_partial_prefix(folder)).split("-")[0]
         try:
@@ -41,8 +42,9 @@ def remove_abandoned_builds(folder: Path) -> None:
 
 
 def foreign_entries(folder: Path, known: Iterable[str]) -> list[str]:
-    """Return the paths below ``folder`` (relative, sorted) that are neither a ``known`` file nor
-    a folder on the way to one: what a rebuild of ``folder`` would otherwise delete."""
+    """Return the paths below ``folder`` (relative, sorted) that are neither a ``known``
+    file nor a folder on the way to one: what a rebuild of ``folder`` would otherwise
+    delete."""
     known = set(known)
     parents = {str(Path(rel).parent) for rel in known} | {"."}
     parents |= {str(p) for rel in known for p in Path(rel).parents}
@@ -66,15 +68,16 @@ def refuse_foreign_entries(folder: Path, known: Iterable[str], title: str) -> No
             f" and {len(foreign) - 3} more" if len(foreign) > 3 else ""
         )
         raise DataError(
-            f"{title}: {display_path(folder)} holds files dlbook does not write ({shown}); move "
+            f"{title}: {display_path(folder)} holds files dlbook does not write "
+            f"({shown}); move "
             "them away, then run `python -m dlbook.data` again"
         )
 
 
 def build_folder(folder: Path, fill: Callable[[Path], None]) -> None:
-    """Install ``folder`` afresh: ``fill(partial)`` writes and verifies every file in a new
-    sibling, which is then renamed into place (an existing ``folder`` is swapped out and
-    deleted). When another run installed the folder first, its folder is kept."""
+    """Install ``folder`` afresh: ``fill(partial)`` writes and verifies every file in a
+    new sibling, which is then renamed into place (an existing ``folder`` is swapped out
+    and deleted). When another run installed the folder first, its folder is kept."""
     remove_abandoned_builds(folder)
     folder.parent.mkdir(parents=True, exist_ok=True)
     prefix = f"{_partial_prefix(folder)}{os.getpid()}-"
@@ -101,10 +104,11 @@ def build_folder(folder: Path, fill: Callable[[Path], None]) -> None:
 
 @contextlib.contextmanager
 def provisioning_lock(root: Path) -> Iterator[None]:
-    """Hold the data folder's provisioning lock, or raise DataError at once when another run
-    holds it. The lock file is opened without following links and must be a regular file; the
-    operating system releases the lock when its process ends, however it ends. In a folder this
-    process cannot write, nothing is held: such a run can only verify, not change, the folder."""
+    """Hold the data folder's provisioning lock, or raise DataError at once when another
+    run holds it. The lock file is opened without following links and must be a regular
+    file; the operating system releases the lock when its process ends, however it ends.
+    In a folder this process cannot write, nothing is held: such a run can only verify,
+    not change, the folder."""
     path = root / LOCK_NAME
     try:
         fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK, 0o644)
@@ -114,7 +118,8 @@ def provisioning_lock(root: Path) -> Iterator[None]:
             return
         if exc.errno == errno.ELOOP:
             raise DataError(
-                f"{display_path(path)} is a symbolic link, not the lock file dlbook writes; "
+                f"{display_path(path)} is a symbolic link, not the lock file dlbook "
+                "writes; "
                 "delete it and run `python -m dlbook.data` again"
             ) from None
         raise
@@ -128,7 +133,8 @@ def provisioning_lock(root: Path) -> Iterator[None]:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise DataError(
-                f"another `python -m dlbook.data` is provisioning {display_path(root)}; wait "
+                "another `python -m dlbook.data` is provisioning "
+                f"{display_path(root)}; wait "
                 "for it to finish, then run it again"
             ) from None
         yield

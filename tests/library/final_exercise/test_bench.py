@@ -13,15 +13,26 @@ def result(name, accuracy, seconds):
 
 
 def test_format_table_shows_every_measure_and_ratios_to_the_first_row():
-    table = bench.format_table([result("course", 0.9, 80.0), result("book", 0.99, 40.0)])
+    table = bench.format_table(
+        [result("course", 0.9, 80.0), result("book", 0.99, 40.0)]
+    )
     lines = table.splitlines()
-    assert lines[0].startswith("| design | parameters | test file | sweep mean | sweep lowest |")
-    assert lines[2] == "| course | 1,000 | 0.9000 | 0.8500 | 0.8000 | 0.8500 | 80 s | 1.00 |"
-    assert lines[3] == "| book | 1,000 | 0.9900 | 0.8500 | 0.8000 | 0.8500 | 40 s | 0.50 |"
+    assert lines[0].startswith(
+        "| design | parameters | test file | sweep mean | sweep lowest |"
+    )
+    assert (
+        lines[2]
+        == "| course | 1,000 | 0.9000 | 0.8500 | 0.8000 | 0.8500 | 80 s | 1.00 |"
+    )
+    assert (
+        lines[3] == "| book | 1,000 | 0.9900 | 0.8500 | 0.8000 | 0.8500 | 40 s | 0.50 |"
+    )
 
 
 def test_bench_round_trips_through_the_json_file(tmp_path):
-    run = bench.Bench([result("course", 0.9, 80.5)], [bench.SeedResult(1, 12.5, 0.99, 41.0)])
+    run = bench.Bench(
+        [result("course", 0.9, 80.5)], [bench.SeedResult(1, 12.5, 0.99, 41.0)]
+    )
     bench.save_bench(run, tmp_path / "bench.json")
     assert bench.load_bench(tmp_path / "bench.json") == run
     text = (tmp_path / "bench.json").read_text()
@@ -40,8 +51,12 @@ def test_the_course_design_trains_as_shipped_in_file_order():
                                                   again.state_dict().values()))  # fmt: skip
 
 
-def test_an_unwritable_json_file_is_refused_before_any_training(tmp_path, capsys, monkeypatch):
-    monkeypatch.setattr(bench, "run", lambda *a, **k: pytest.fail("trained before checking"))
+def test_an_unwritable_json_file_is_refused_before_any_training(
+    tmp_path, capsys, monkeypatch
+):
+    monkeypatch.setattr(
+        bench, "run", lambda *a, **k: pytest.fail("trained before checking")
+    )
     assert bench.main(["--json", str(tmp_path / "no" / "such" / "bench.json")]) == 1
     assert "not a file in an existing folder" in capsys.readouterr().err
 
@@ -52,4 +67,6 @@ def test_interrupted_benchmark_is_one_line(capsys, monkeypatch):
 
     monkeypatch.setattr(bench, "run", ctrl_c)
     assert bench.main([]) == 130
-    assert capsys.readouterr().err.strip() == "error: interrupted; no results were written"
+    assert (
+        capsys.readouterr().err.strip() == "error: interrupted; no results were written"
+    )

@@ -58,7 +58,9 @@ def test_missing_garbage_and_special_files_are_refused(course_data):
     with pytest.raises(data.DataError, match="test_target.pt cannot be read"):
         data.load_split("test", course_data)
     (course_data / "test_target.pt").write_bytes(b"garbage")
-    with pytest.raises(data.DataError, match="test_target.pt is not a readable tensor file"):
+    with pytest.raises(
+        data.DataError, match="test_target.pt is not a readable tensor file"
+    ):
         data.load_split("test", course_data)
     (course_data / "test_target.pt").unlink()
     os.mkfifo(course_data / "test_target.pt")  # reading a FIFO would wait forever
@@ -70,10 +72,14 @@ def test_missing_garbage_and_special_files_are_refused(course_data):
         data.load_split("test", "")
 
 
-def test_a_file_that_unpacks_to_far_more_than_its_size_is_refused_before_loading(tmp_path):
+def test_a_file_that_unpacks_to_far_more_than_its_size_is_refused_before_loading(
+    tmp_path,
+):
     bomb = tmp_path / "bomb.pt"
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("bomb/data/0", bytes(80 * 2**20))  # 80 MB of zeros in about 80 kB
+        archive.writestr(
+            "bomb/data/0", bytes(80 * 2**20)
+        )  # 80 MB of zeros in about 80 kB
     assert bomb.stat().st_size < 2**20
     with pytest.raises(data.DataError, match="unpacks to 83,886,080 bytes"):
         data.load_tensors(bomb)
@@ -87,13 +93,18 @@ def test_file_angles_finds_how_far_each_file_was_turned_from_upright():
     from dlbook.data.datasets import mnist
 
     clean = mnist(train=True)
-    base, labels = clean.data[:15000, None].float() / 255, clean.targets[:15000]  # as a course file
+    base, labels = (
+        clean.data[:15000, None].float() / 255,
+        clean.targets[:15000],
+    )  # as a course file
     turns = torch.tensor([10.0, -5.0, -40.0])
     files = [data.rotate(base[5000 * k : 5000 * (k + 1)], torch.full((5000,), float(t)))
              for k, t in enumerate(turns)]  # fmt: skip
     angles = data.file_angles(torch.cat(files), labels, torch.arange(15000) // 5000)
     spacing = angles - angles.mean()
-    assert torch.allclose(spacing, turns - turns.mean(), atol=1.0), angles  # from the mean digits
+    assert torch.allclose(spacing, turns - turns.mean(), atol=1.0), (
+        angles
+    )  # from the mean digits
     assert torch.allclose(angles, turns, atol=2.5), (
         angles
     )  # upright, from the 1s: within MARGIN  # upright itself, not just the spread
@@ -113,12 +124,19 @@ def test_turn_ranges_reach_the_corruption_s_angles_around_upright_and_augment_st
     images[:, 0, 6:22, 13:15] = 1.0  # a bar, as upright as MNIST's mean 1 is not
     targets = torch.tensor([1, 1, 1, 1])
     low, high = data.turn_ranges(images, targets, torch.tensor([0, 0, 1, 1]))
-    lean = 90 + data.ONE_AXIS  # a 1 standing straight is turned this far from MNIST's lean
+    lean = (
+        90 + data.ONE_AXIS
+    )  # a 1 standing straight is turned this far from MNIST's lean
     reach = data.MAX_TURN + data.MARGIN
     assert torch.allclose(low, torch.full((4,), -reach - lean), atol=0.5)
     assert torch.allclose(high, torch.full((4,), reach - lean), atol=0.5)
     generator = torch.Generator().manual_seed(0)
     zero = torch.zeros(4)
-    assert torch.allclose(data.augment(images, zero, zero, generator), images, atol=1e-5)
+    assert torch.allclose(
+        data.augment(images, zero, zero, generator), images, atol=1e-5
+    )
     quarter = data.augment(images, zero + 90, zero + 90, generator)  # the bar lies flat
-    assert quarter[:, 0, 13:15, 6:22].mean() > 0.9 and quarter[:, 0, 6:22, 13:15].mean() < 0.3
+    assert (
+        quarter[:, 0, 13:15, 6:22].mean() > 0.9
+        and quarter[:, 0, 6:22, 13:15].mean() < 0.3
+    )

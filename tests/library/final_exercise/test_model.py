@@ -12,8 +12,12 @@ def test_rotate_turns_each_image_the_way_torchvision_does():
     images = torch.zeros(2, 1, 28, 28)
     images[:, 0, 2, 14] = 1.0  # a dot at the top centre
     turned = fe_data.rotate(images, torch.tensor([90.0, 0.0]))
-    expected = TF.rotate(images[0], 90.0)  # counter-clockwise: the dot goes to the left edge
-    assert (turned[0, 0] > 0.5).nonzero().tolist() == (expected[0] > 0.5).nonzero().tolist()
+    expected = TF.rotate(
+        images[0], 90.0
+    )  # counter-clockwise: the dot goes to the left edge
+    assert (turned[0, 0] > 0.5).nonzero().tolist() == (
+        expected[0] > 0.5
+    ).nonzero().tolist()
     assert torch.allclose(turned[1], images[1], atol=1e-5)  # 0° changes nothing
 
 
@@ -42,6 +46,8 @@ def test_each_image_is_classified_on_its_own():
 def test_the_network_takes_course_images_and_refuses_other_shapes():
     net = fe_model.MyAwesomeModel().eval()
     assert net(torch.rand(3, 28, 28)).shape == (3, 10)
-    with pytest.raises(ValueError, match=r"expected images \[N, 1, 28, 28\], got \[3, 1, 32, 32\]"):
+    with pytest.raises(
+        ValueError, match=r"expected images \[N, 1, 28, 28\], got \[3, 1, 32, 32\]"
+    ):
         net(torch.rand(3, 1, 32, 32))
     assert sum(p.numel() for p in net.parameters()) < 200_000
