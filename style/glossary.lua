@@ -18,10 +18,25 @@ end
 
 local input = project_path(quarto.doc.input_file)
 
+-- On the site each term becomes a small unnumbered heading, kept out of the table of contents,
+-- followed by its definition: the site's search indexes every heading as a result of its own, so
+-- a search for a term lands on its entry. In print the list stays a definition list.
 if input == GLOSSARY then
   return {
     {
       DefinitionList = function(list)
+        if quarto.doc.is_format("html") then
+          local blocks = pandoc.List()
+          for _, item in ipairs(list.content) do
+            local id = slug(pandoc.utils.stringify(item[1]))
+            local attr = pandoc.Attr(id, { "unnumbered", "unlisted", "glossary-entry" })
+            blocks:insert(pandoc.Header(2, item[1], attr))
+            for _, definition in ipairs(item[2]) do
+              blocks:extend(definition)
+            end
+          end
+          return blocks
+        end
         for _, item in ipairs(list.content) do
           local term = item[1]
           item[1] = { pandoc.Span(term, { id = slug(pandoc.utils.stringify(term)) }) }

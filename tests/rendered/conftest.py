@@ -47,21 +47,33 @@ def pdf_path() -> Path:
 def pdf_pages(pdf_path: Path) -> list[str]:
     """The PDF's text, one string per page (poppler's pdftotext)."""
     if shutil.which("pdftotext") is None:
-        pytest.fail("pdftotext is missing: install poppler-utils (apt-get install poppler-utils)")
+        pytest.fail(
+            "pdftotext is missing: install poppler-utils (apt-get install poppler-utils)"
+        )
     result = subprocess.run(
-        ["pdftotext", "-layout", str(pdf_path), "-"], capture_output=True, text=True, check=True
+        ["pdftotext", "-layout", str(pdf_path), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     pages = result.stdout.split("\f")
     return pages[:-1] if pages and not pages[-1].strip() else pages
 
 
 @pytest.fixture(scope="session")
-def pdf_words(pdf_path: Path) -> list[tuple[float, list[tuple[float, float, float, float, str]]]]:
+def pdf_words(
+    pdf_path: Path,
+) -> list[tuple[float, list[tuple[float, float, float, float, str]]]]:
     """Every page of the PDF as (width, words), each word (x_min, y_min, x_max, y_max, text)."""
     if shutil.which("pdftotext") is None:
-        pytest.fail("pdftotext is missing: install poppler-utils (apt-get install poppler-utils)")
+        pytest.fail(
+            "pdftotext is missing: install poppler-utils (apt-get install poppler-utils)"
+        )
     result = subprocess.run(
-        ["pdftotext", "-bbox", str(pdf_path), "-"], capture_output=True, text=True, check=True
+        ["pdftotext", "-bbox", str(pdf_path), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     pages = []
     for page in result.stdout.split("<page ")[1:]:
@@ -70,7 +82,9 @@ def pdf_words(pdf_path: Path) -> list[tuple[float, list[tuple[float, float, floa
             page,
         )
         width = float(re.search(r'width="([\d.]+)"', page).group(1))
-        pages.append((width, [(*map(float, w[:4]), html.unescape(w[4])) for w in words]))
+        pages.append(
+            (width, [(*map(float, w[:4]), html.unescape(w[4])) for w in words])
+        )
     return pages
 
 
@@ -95,7 +109,9 @@ def site_pages(book_dir: Path) -> list[str]:
     return sorted(p.relative_to(book_dir).as_posix() for p in book_dir.rglob("*.html"))
 
 
-def survey(browser, site: str, pages: list[str], size, dark: bool, audits: dict) -> dict:
+def survey(
+    browser, site: str, pages: list[str], size, dark: bool, audits: dict
+) -> dict:
     """Open every page at a viewport ``size`` in one theme and run each audit on it.
 
     ``audits`` maps a name to a function of the browser; returns {page: {name: result}}, where
@@ -140,7 +156,9 @@ def desktop_survey(browser, site, site_pages) -> dict:
 @pytest.fixture(scope="session")
 def dark_survey(browser, site, site_pages) -> dict:
     """Every page at 1366 px in the dark theme: axe-core."""
-    return survey(browser, site, site_pages, sb.DESKTOP, True, {"axe": sb.axe_violations})
+    return survey(
+        browser, site, site_pages, sb.DESKTOP, True, {"axe": sb.axe_violations}
+    )
 
 
 @pytest.fixture(scope="session")

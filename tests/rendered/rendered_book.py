@@ -58,5 +58,7 @@ def book_entries() -> list[Entry]:
         else:
             entries.append(Entry("", "", str(item["part"]), "part"))
             entries += [_source_entry(c, "chapter") for c in item["chapters"]]
-    entries += [_source_entry(a, "appendix") for a in config["book"].get("appendices", [])]
+    entries += [
+        _source_entry(a, "appendix") for a in config["book"].get("appendices", [])
+    ]
     return entries

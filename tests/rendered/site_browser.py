@@ -81,9 +81,12 @@ def chromium(profile: Path) -> Iterator[webdriver.Chrome]:
     for flag in CHROMIUM_FLAGS:
         options.add_argument(flag)
     options.add_argument(f"--user-data-dir={profile}")
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
+    options.set_capability(
+        "goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"}
+    )
     driver = webdriver.Chrome(
-        options=options, service=Service(find_program("chromedriver", "chromium-driver"))
+        options=options,
+        service=Service(find_program("chromedriver", "chromium-driver")),
     )
     driver.set_page_load_timeout(60)
     driver.set_script_timeout(120)
@@ -98,7 +101,12 @@ def set_viewport(browser, size: tuple[int, int]) -> None:
     width, height = size
     browser.execute_cdp_cmd(
         "Emulation.setDeviceMetricsOverride",
-        {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600},
+        {
+            "width": width,
+            "height": height,
+            "deviceScaleFactor": 1,
+            "mobile": width < 600,
+        },
     )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from rendered_book import book_entries
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
-from site_browser import TIMEOUT, open_page, screenshot
+from site_browser import DESKTOP, TIMEOUT, open_page, screenshot, set_viewport
 
 # Console messages that are not the site's fault, each with the reason.
 EXPECTED_CONSOLE = [
@@ -24,7 +24,8 @@ def unexpected_console(browser) -> list[str]:
     return [
         entry["message"]
         for entry in browser.get_log("browser")
-        if entry["level"] == "SEVERE" and not any(e in entry["message"] for e in EXPECTED_CONSOLE)
+        if entry["level"] == "SEVERE"
+        and not any(e in entry["message"] for e in EXPECTED_CONSOLE)
     ]
 
 
@@ -41,7 +42,9 @@ def broken_images(browser) -> list[str]:
     )
 
 
-def test_every_page_loads_with_no_console_error_and_every_image(browser, site, site_pages):
+def test_every_page_loads_with_no_console_error_and_every_image(
+    browser, site, site_pages
+):
     pages = site_pages
     assert len(pages) == len([e for e in book_entries() if e.kind != "part"])
     problems = {}
@@ -60,7 +63,9 @@ def test_every_page_loads_with_no_console_error_and_every_image(browser, site, s
 
 
 def test_a_figure_is_shown(browser, site):
-    open_page(browser, site + "chapters/03-architecture-hyperparameters.html#fig-lr-large")
+    open_page(
+        browser, site + "chapters/03-architecture-hyperparameters.html#fig-lr-large"
+    )
     figure = browser.find_element(By.CSS_SELECTOR, "#fig-lr-large img")
     width = browser.execute_script("return arguments[0].naturalWidth", figure)
     assert width > 0 and figure.is_displayed()
@@ -103,7 +108,9 @@ def test_search_finds_an_exercise_and_lands_on_its_section(browser, site):
     )
     assert "Estimating a sample" in result.text
     result.click()
-    WebDriverWait(browser, TIMEOUT).until(lambda b: "02-first-network.html" in b.current_url)
+    WebDriverWait(browser, TIMEOUT).until(
+        lambda b: "02-first-network.html" in b.current_url
+    )
     open_page(browser, browser.current_url)
     assert browser.current_url.endswith("#sec-estimating-sample")
     section = browser.find_element(By.ID, "sec-estimating-sample")
@@ -112,7 +119,9 @@ def test_search_finds_an_exercise_and_lands_on_its_section(browser, site):
     WebDriverWait(browser, TIMEOUT).until(
         lambda b: (
             -1  # scrolled to the top, give or take a fraction of a pixel
-            <= b.execute_script("return arguments[0].getBoundingClientRect().top", heading)
+            <= b.execute_script(
+                "return arguments[0].getBoundingClientRect().top", heading
+            )
             < b.execute_script("return window.innerHeight / 2")
         )
     )
@@ -141,3 +150,24 @@ def test_dark_mode_toggle_switches_the_theme(browser, site):
     screenshot(browser, "dark-mode")
     toggle.click()  # back to light, for the tests that follow
     WebDriverWait(browser, TIMEOUT).until(lambda b: not state()[0])
+
+
+# The code boxes of the current page whose longest line has at most 88 characters (ruff's line
+# length, to which chapters and listings are formatted) but which still scroll sideways.
+CODE_BOXES_TOO_NARROW = """
+return Array.from(document.querySelectorAll('main pre'))
+  .filter((pre) => pre.getClientRects().length)
+  .filter((pre) => Math.max(...pre.textContent.split('\\n').map((l) => l.length)) <= 88)
+  .filter((pre) => pre.scrollWidth > pre.clientWidth + 1)
+  .map((pre) => pre.textContent.split('\\n').reduce((a, b) => (b.length > a.length ? b : a)));
+"""
+
+
+def test_a_code_box_shows_88_columns_on_a_desktop_screen(browser, site, site_pages):
+    set_viewport(browser, DESKTOP)
+    narrow = {}
+    for page in site_pages:
+        open_page(browser, site + page)
+        if boxes := browser.execute_script(CODE_BOXES_TOO_NARROW):
+            narrow[page] = boxes
+    assert narrow == {}, "code of at most 88 columns that scrolls at 1366 px"

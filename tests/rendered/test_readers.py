@@ -22,12 +22,20 @@ def test_no_request_leaves_127_0_0_1(desktop_survey, dark_survey, phone_survey):
         for page, facts in survey.items():
             if urls := off_site(facts["requests"]):
                 leaving.setdefault(page, set()).update(urls)
-    assert leaving == {}, "pages that fetch from another site (the book must read offline)"
-    assert all(facts["requests"] for facts in desktop_survey.values())  # the log saw the pages
+    assert leaving == {}, (
+        "pages that fetch from another site (the book must read offline)"
+    )
+    assert all(
+        facts["requests"] for facts in desktop_survey.values()
+    )  # the log saw the pages
 
 
 def test_every_formula_is_typeset(desktop_survey):
-    raw = {page: facts["raw_tex"] for page, facts in desktop_survey.items() if facts["raw_tex"]}
+    raw = {
+        page: facts["raw_tex"]
+        for page, facts in desktop_survey.items()
+        if facts["raw_tex"]
+    }
     assert raw == {}, "prose that still shows TeX instead of a formula"
 
 
@@ -37,7 +45,9 @@ def test_every_image_has_alt_text(desktop_survey):
         for page, facts in desktop_survey.items()
         if facts["images_without_alt"]
     }
-    assert missing == {}, "images a screen reader cannot describe (give each figure fig-alt)"
+    assert missing == {}, (
+        "images a screen reader cannot describe (give each figure fig-alt)"
+    )
 
 
 def violations(survey: dict) -> dict[str, dict[str, int]]:
@@ -63,12 +73,18 @@ def test_axe_core_finds_no_wcag_violation(theme, desktop_survey, dark_survey):
 
 
 def test_no_page_is_wider_than_a_phone(phone_survey):
-    wide = {page: f["width"] for page, f in phone_survey.items() if f["width"] > PHONE[0]}
-    assert wide == {}, f"pages that scroll sideways on a {PHONE[0]} px screen (scrollWidth)"
+    wide = {
+        page: f["width"] for page, f in phone_survey.items() if f["width"] > PHONE[0]
+    }
+    assert wide == {}, (
+        f"pages that scroll sideways on a {PHONE[0]} px screen (scrollWidth)"
+    )
 
 
 @pytest.mark.parametrize("screen", ["desktop", "phone"])
-def test_no_code_line_wraps_and_loses_its_indentation(screen, desktop_survey, phone_survey):
+def test_no_code_line_wraps_and_loses_its_indentation(
+    screen, desktop_survey, phone_survey
+):
     survey = desktop_survey if screen == "desktop" else phone_survey
     wrapped = {
         page: facts["wrapped_code_lines"]

@@ -55,15 +55,21 @@ def test_parts_chapters_and_appendices_open_pages_in_book_order(pdf_pages):
     starts = [page_start(page) for page in pdf_pages]
     found = []
     for opening in opening_lines(book_entries()):
-        pages = [i for i, start in enumerate(starts) if start.startswith(letters(opening))]
+        pages = [
+            i for i, start in enumerate(starts) if start.startswith(letters(opening))
+        ]
         assert len(pages) == 1, f"{opening!r} opens {len(pages)} pages, not one"
         found.append(pages[0])
-    assert found == sorted(found), "the PDF has parts, chapters or appendices out of order"
+    assert found == sorted(found), (
+        "the PDF has parts, chapters or appendices out of order"
+    )
 
 
 def test_the_pdf_holds_every_chapter_and_exercise_title(pdf_pages):
     text = letters("".join(pdf_pages))
-    titles = [e.title for e in book_entries()] + [plain(e.title) for e in collect_exercises()]
+    titles = [e.title for e in book_entries()] + [
+        plain(e.title) for e in collect_exercises()
+    ]
     assert [t for t in titles if letters(t) not in text] == []
 
 
@@ -78,8 +84,14 @@ def test_references_print_section_and_chapter_numbers(pdf_pages):
     # the template numbers chapters "7."; a reference must not carry that period into a sentence
     assert not re.findall(r"(?:Chapter \d+|Appendix [A-Z])\. [a-z]", text)
     # every row of the exercise index answers with a section number (once, "4.2" printed "1")
-    first = next(i for i, page in enumerate(pdf_pages) if letters(page).startswith("exerciseindex"))
-    last = next(i for i, page in enumerate(pdf_pages) if letters(page).startswith("ipart"))
+    first = next(
+        i
+        for i, page in enumerate(pdf_pages)
+        if letters(page).startswith("exerciseindex")
+    )
+    last = next(
+        i for i, page in enumerate(pdf_pages) if letters(page).startswith("ipart")
+    )
     index = " ".join(" ".join(pdf_pages[first:last]).split())
     answers = re.findall(r"\bSection \d+(?:\.\d+)+\b", index)
     assert len(answers) == len(collect_exercises())
@@ -89,7 +101,9 @@ def test_no_text_runs_off_the_page_or_into_other_text(pdf_words):
     problems = []
     for number, (width, words) in enumerate(pdf_words, start=1):
         problems += [
-            f"page {number}: {w[4]!r} runs off the page" for w in words if w[2] > width - 20
+            f"page {number}: {w[4]!r} runs off the page"
+            for w in words
+            if w[2] > width - 20
         ]
         lines: dict[int, list] = {}
         for word in words:
@@ -98,7 +112,9 @@ def test_no_text_runs_off_the_page_or_into_other_text(pdf_words):
             line.sort()
             for left, right in zip(line, line[1:]):
                 if right[0] < left[2] - 1:  # the next word starts inside this one
-                    problems.append(f"page {number}: {left[4]!r} and {right[4]!r} overlap")
+                    problems.append(
+                        f"page {number}: {left[4]!r} and {right[4]!r} overlap"
+                    )
     assert problems == []
 
 
@@ -110,7 +126,11 @@ def test_no_blank_page_carries_a_running_head(pdf_pages):
         lines = [line for line in page.splitlines() if line.strip()]
         # a running head and a page number at most (a table of contents' last page, whose
         # lines end in page numbers too, is not blank)
-        if lines and len(lines) <= 2 and all(RUNNING_HEADER.match(line) for line in lines):
+        if (
+            lines
+            and len(lines) <= 2
+            and all(RUNNING_HEADER.match(line) for line in lines)
+        ):
             if any(re.search(r"[A-Za-z]", line) for line in lines):
                 headed_blanks.append(number)
     assert headed_blanks == []
@@ -124,7 +144,11 @@ def test_every_folded_setup_cell_is_labelled_in_print(pdf_pages):
             nb = nbformat.read(PROJECT_ROOT / entry.source, as_version=4)
             for cell in nb.cells:
                 found = re.search(r'^#\| code-summary: "([^"]*)"', cell.source, re.M)
-                if cell.cell_type == "code" and found and "#| code-fold: true" in cell.source:
+                if (
+                    cell.cell_type == "code"
+                    and found
+                    and "#| code-fold: true" in cell.source
+                ):
                     summaries.append(found.group(1))
     text = "\n".join(pdf_pages)
     for summary in set(summaries):

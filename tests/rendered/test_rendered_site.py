@@ -49,7 +49,10 @@ def html_pages(book_dir: Path) -> list[Path]:
 def h1_texts(page: Path) -> list[str]:
     """Return the text of every <h1> of a page, tags removed and spaces normalised."""
     found = re.findall(r"<h1\b[^>]*>(.*?)</h1>", page.read_text(), re.S)
-    return [" ".join(re.sub(r"<[^>]+>", "", h).replace("&nbsp;", " ").split()) for h in found]
+    return [
+        " ".join(re.sub(r"<[^>]+>", "", h).replace("&nbsp;", " ").split())
+        for h in found
+    ]
 
 
 def test_every_chapter_and_appendix_has_its_page(book_dir):
@@ -63,10 +66,14 @@ def test_every_chapter_and_appendix_has_its_page(book_dir):
 def test_no_cross_reference_is_left_unresolved(book_dir):
     for page in html_pages(book_dir):
         html = page.read_text()
-        assert "?@" not in html, f"{page.name}: a cross-reference Quarto could not resolve"
+        assert "?@" not in html, (
+            f"{page.name}: a cross-reference Quarto could not resolve"
+        )
         assert "quarto-unresolved-ref" not in html, page.name
         # a line starting "@label." is read as an example list, which swallows the reference
-        assert 'class="example"' not in html, f"{page.name}: prose turned into an example list"
+        assert 'class="example"' not in html, (
+            f"{page.name}: prose turned into an example list"
+        )
 
 
 def test_search_finds_every_exercise_of_the_index(book_dir):
@@ -92,12 +99,18 @@ def test_every_download_link_points_at_a_published_file(book_dir):
         page = book_dir / entry.page
         local = [h for h in hrefs_of(page) if local_target(page, h) is not None]
         downloads = [h for h in local if h.endswith((".ipynb", ".pdf"))]
-        assert any(h.endswith(".pdf") for h in downloads), f"{entry.page} does not link the PDF"
+        assert any(h.endswith(".pdf") for h in downloads), (
+            f"{entry.page} does not link the PDF"
+        )
         assert sum(h.endswith(".ipynb") for h in downloads) == 2, entry.page
         for href in downloads:
             target = local_target(page, href)
-            assert target is not None and target.is_file(), f"{entry.page}: {href} is missing"
-            assert target.is_relative_to(book_dir.resolve()), f"{entry.page}: {href} leaves _book/"
+            assert target is not None and target.is_file(), (
+                f"{entry.page}: {href} is missing"
+            )
+            assert target.is_relative_to(book_dir.resolve()), (
+                f"{entry.page}: {href} leaves _book/"
+            )
             if target.suffix == ".ipynb":
                 assert nbformat.read(target, as_version=4).cells, href
                 notebooks += 1
@@ -116,18 +129,41 @@ def test_no_local_link_is_broken(book_dir):
 
 def test_every_glossary_term_can_be_linked_and_pages_link_to_terms(book_dir):
     glossary = (book_dir / "chapters" / "a-glossary.html").read_text()
-    terms = re.findall(r"<dt>(.*?)</dt>", glossary, re.S)
-    ids = set(re.findall(r'<dt><span id="(gls-[a-z0-9-]+)"', glossary))
+    # each term is an unnumbered heading of its own section, whose id links can name
+    terms = re.findall(
+        r'<h2 class="[^"]*glossary-entry[^"]*"[^>]*>(.*?)</h2>', glossary, re.S
+    )
+    ids = set(
+        re.findall(
+            r'<section id="(gls-[a-z0-9-]+)" class="[^"]*glossary-entry', glossary
+        )
+    )
     assert len(terms) > 30 and len(ids) == len(terms), "a glossary term without an id"
     linked = set()
     for page in html_pages(book_dir):
         for href in hrefs_of(page):
             if "a-glossary.html#gls-" in href:
                 target = local_target(page, href)
-                assert target == (book_dir / "chapters" / "a-glossary.html").resolve(), href
-                assert href.split("#")[1] in ids, f"{page.name}: {href} names no glossary term"
+                assert (
+                    target == (book_dir / "chapters" / "a-glossary.html").resolve()
+                ), href
+                assert href.split("#")[1] in ids, (
+                    f"{page.name}: {href} names no glossary term"
+                )
                 linked.add(href.split("#")[1])
     assert len(linked) >= 5  # the chapters' first bold mentions of the terms
+
+
+def test_a_search_for_a_glossary_term_lands_on_its_entry(book_dir):
+    glossary = (book_dir / "chapters" / "a-glossary.html").read_text()
+    ids = re.findall(r'<section id="(gls-[a-z0-9-]+)"', glossary)
+    index = json.loads((book_dir / "search.json").read_text())
+    entries = {
+        e["href"] for e in index if e["href"].startswith("chapters/a-glossary.html")
+    }
+    assert ids and {f"chapters/a-glossary.html#{i}" for i in ids} <= entries, (
+        "glossary terms the search cannot land on"
+    )
 
 
 def test_the_pdf_is_linked_by_name_from_the_preface_and_every_sidebar(book_dir):
