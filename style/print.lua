@@ -1,7 +1,8 @@
 -- The print edition (Typst) of what the site shows with folds and colours, for style/book.typ:
 -- a folded cell's label ("Provided setup") printed above its code, outputs marked so that they
 -- are set apart from code, and a paragraph that is only a bold label ("Task") kept with what
--- follows it.
+-- follows it. A chapter's summary list is kept whole, on the page of its heading: split, its
+-- last bullet or two would stand alone on the chapter's final page.
 if not quarto.doc.is_format("typst") then
   return {}
 end
@@ -39,8 +40,26 @@ local function label_folds(cell)
   return cell
 end
 
+local function keep_summaries_whole(blocks)
+  local result = pandoc.List()
+  for i, block in ipairs(blocks) do
+    local previous = blocks[i - 1]
+    local after_summary = previous and previous.t == "Header" and previous.level == 2
+      and pandoc.utils.stringify(previous.content) == "Summary"
+    if after_summary and block.t == "BulletList" then
+      result:insert(pandoc.RawBlock("typst", "#block(breakable: false)["))
+      result:insert(block)
+      result:insert(pandoc.RawBlock("typst", "]"))
+    else
+      result:insert(block)
+    end
+  end
+  return result
+end
+
 return {
   {
+    Blocks = keep_summaries_whole,
     Div = function(div)
       if div.classes:includes("cell-output") then
         return mark_outputs(div)

@@ -165,3 +165,20 @@ def test_references_to_sections_name_the_page_they_start_on(pdf_pages):
         if not heading.search(pdf_pages[int(page) - 1]):
             wrong.append(f"Section {section} is not on page {page}")
     assert wrong == []
+
+
+def test_no_page_holds_only_the_last_few_lines_of_a_chapter(pdf_pages):
+    # four lines or fewer on a page of their own: the end of a section that ran over (the
+    # title page, part and appendix openers, and the table of contents' end are not)
+    stray = []
+    for number, page in enumerate(pdf_pages[1:], start=2):
+        body = [
+            line
+            for line in page.splitlines()
+            if line.strip() and not RUNNING_HEADER.match(line)
+        ]
+        table_of_contents = all(re.search(r"\d\s*$", line) for line in body)
+        opener = re.search(r"\bPart [IVX]+:|^\s*Appendices\s*$", page, re.M)
+        if 1 <= len(body) <= 4 and not table_of_contents and not opener:
+            stray.append(f"page {number}: {' / '.join(s.strip() for s in body)[:80]}")
+    assert stray == []
