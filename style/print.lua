@@ -11,13 +11,16 @@ local function typst_string(text)
   return '"' .. text:gsub("\\", "\\\\"):gsub('"', '\\"') .. '"'
 end
 
+-- The blocks of ``block`` inside a Typst call that takes content: ``#name[`` ... ``]``.
+local function wrapped(call, block)
+  return { pandoc.RawBlock("typst", call .. "["), block, pandoc.RawBlock("typst", "]") }
+end
+
 local function mark_outputs(div)
   local content = pandoc.List()
   for _, block in ipairs(div.content) do
     if block.t == "CodeBlock" then
-      content:insert(pandoc.RawBlock("typst", "#book-output["))
-      content:insert(block)
-      content:insert(pandoc.RawBlock("typst", "]"))
+      content:extend(wrapped("#book-output", block))
     else
       content:insert(block)
     end
@@ -47,9 +50,7 @@ local function keep_summaries_whole(blocks)
     local after_summary = previous and previous.t == "Header" and previous.level == 2
       and pandoc.utils.stringify(previous.content) == "Summary"
     if after_summary and block.t == "BulletList" then
-      result:insert(pandoc.RawBlock("typst", "#block(breakable: false)["))
-      result:insert(block)
-      result:insert(pandoc.RawBlock("typst", "]"))
+      result:extend(wrapped("#block(breakable: false)", block))
     else
       result:insert(block)
     end
@@ -70,7 +71,7 @@ return {
     end,
     Para = function(para)
       if #para.content == 1 and para.content[1].t == "Strong" then
-        return { pandoc.RawBlock("typst", "#book-label["), para, pandoc.RawBlock("typst", "]") }
+        return wrapped("#book-label", para)
       end
     end,
   },
