@@ -48,9 +48,8 @@ def test_final_exercise_is_the_three_course_files_plus_the_benchmark():
     assert names == ["__init__.py", "bench.py", "data.py", "main.py", "model.py"]
     for name in names:
         lines = (folder / name).read_text().count("\n")
-        limit = (
-            340 if name == "bench.py" else 330
-        )  # the three course files: a few screens each
+        # the three course files: a few screens each; the book's benchmark a little more
+        limit = 360 if name == "bench.py" else 330
         assert lines <= limit, (
             f"{name} has {lines} lines; keep each file readable in one sitting"
         )

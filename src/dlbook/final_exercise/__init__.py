@@ -3,7 +3,7 @@ files.
 
 - ``data.py``: reads the course's ``data/corruptmnist`` folder (either edition) into datasets,
   with every file checked; ``rotate`` and ``augment`` turn images;
-- ``model.py``: ``MyAwesomeModel``, which averages its answer over three turns in eval mode, and
+- ``model.py``: ``MyAwesomeModel``, which averages its answer over seven turns in eval mode, and
   ``load_model`` for checkpoints;
 - ``main.py``: the command line, ``train --lr …`` (a new run folder each time) and ``evaluate``.
 

@@ -5,6 +5,7 @@ import torch
 from torch.utils.data import TensorDataset
 
 from dlbook.final_exercise import bench
+from dlbook.final_exercise.model import MyAwesomeModel
 
 
 def result(name, accuracy, seconds):
@@ -31,7 +32,9 @@ def test_format_table_shows_every_measure_and_ratios_to_the_first_row():
 
 def test_bench_round_trips_through_the_json_file(tmp_path):
     run = bench.Bench(
-        [result("course", 0.9, 80.5)], [bench.SeedResult(1, 12.5, 0.99, 41.0)]
+        [result("course", 0.9, 80.5)],
+        [bench.SeedResult(1, 12.5, 0.99, 41.0, 0.98)],
+        default_three_turns=0.97,
     )
     bench.save_bench(run, tmp_path / "bench.json")
     assert bench.load_bench(tmp_path / "bench.json") == run
@@ -70,3 +73,21 @@ def test_interrupted_benchmark_is_one_line(capsys, monkeypatch):
     assert (
         capsys.readouterr().err.strip() == "error: interrupted; no results were written"
     )
+
+
+def test_three_turn_accuracy_reads_three_turns_and_restores_the_networks_own(
+    monkeypatch,
+):
+    model = MyAwesomeModel().eval()
+    test_set = TensorDataset(torch.rand(4, 1, 28, 28), torch.arange(4))
+    seen = []
+
+    def accuracy(net, data):
+        seen.append((net.test_turns, data))
+        return 0.5
+
+    monkeypatch.setattr(bench, "accuracy", accuracy)
+    own = model.test_turns
+    assert bench.three_turn_accuracy(model, test_set) == 0.5
+    assert seen == [(bench.THREE_TURNS, test_set)] and len(bench.THREE_TURNS) == 3
+    assert model.test_turns == own and len(own) == 7
